@@ -1,0 +1,51 @@
+"""Small pieces the subcommands share: paths, the journal, settings, stderr notices."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.core.journal import Journal
+    from companion.core.paths import Paths
+    from companion.core.settings import Settings
+
+
+def paths_from(args: argparse.Namespace) -> Paths:
+    from companion.core.paths import resolve_paths
+
+    return resolve_paths(getattr(args, "data_dir", None)).ensure()
+
+
+def open_journal(args: argparse.Namespace) -> Journal:
+    """Open the journal; any notice (a corrupt file moved aside) goes to stderr, one line each."""
+    from companion.cli import UserError
+    from companion.core.clock import SystemClock
+    from companion.core.journal import Journal, JournalError
+
+    journal = Journal(paths_from(args), SystemClock())
+    try:
+        journal.open()
+    except JournalError as exc:
+        raise UserError(str(exc)) from None
+    flush_notices(journal)
+    return journal
+
+
+def flush_notices(journal: Journal) -> None:
+    for notice in journal.notices:
+        print(f"companion: {notice}", file=sys.stderr)
+    journal.notices.clear()
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The user's settings; an unreadable file is reported and defaults are used for this
+    run (the file itself is left untouched)."""
+    from companion.core.settings import Settings, SettingsError, load_settings
+
+    try:
+        return load_settings(paths_from(args).settings)
+    except SettingsError as exc:
+        print(f"companion: {exc}; using the built-in defaults for now", file=sys.stderr)
+        return Settings()

@@ -1,0 +1,47 @@
+"""`companion glimmer [TEXT]`: note a glimmer from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+
+FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "glimmer",
+        help="note a glimmer (a moment of safety, connection or a client's resilience)",
+        description="Note a glimmer. With no text, the running app opens its glimmer prompt. "
+        "Please leave out anything that could identify a client.",
+    )
+    p.add_argument("text", nargs="*", help="the glimmer, in a few words")
+    p.add_argument(
+        "--felt-in",
+        metavar="PLACES",
+        default="",
+        help=f"where you felt it, comma-separated: {', '.join(FELT_IN)}",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion.cli import UserError
+
+    text = " ".join(args.text).strip()
+    felt = tuple(part.strip() for part in args.felt_in.split(",") if part.strip())
+    unknown = [f for f in felt if f not in FELT_IN]
+    if unknown:
+        raise UserError(f"--felt-in: {unknown[0]!r} is not one of {', '.join(FELT_IN)}")
+    if not text:
+        from companion.commands import _window
+
+        return _window.open_window("glimmer", args)
+
+    from companion.commands._common import open_journal
+    from companion.core.clock import SystemClock
+    from companion.core.records import GlimmerRecord
+
+    with open_journal(args) as journal:
+        journal.add(GlimmerRecord(at=SystemClock().now(), text=text, felt_in=felt))
+    print("Glimmer saved. Thank you for noticing it.")
+    return 0

@@ -1,0 +1,1 @@
+"""Plain-Python core: decisions live here, and nothing here imports Qt."""

@@ -1,0 +1,181 @@
+"""The journal's record types: typed, append-only, and free of anything from a calendar event.
+
+Each record carries `id` (random hex), `at` (aware wall time it happened) and
+`day` (the local date it belongs to). Serialised form is a flat JSON object with
+`type` naming the record kind; unknown keys from a newer version are ignored.
+"""
+
+from __future__ import annotations
+
+import secrets
+import types
+import typing
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar
+
+OUTCOMES = ("taken", "snoozed", "skipped", "ignored", "missed")
+GLIMMER_SOURCES = ("after-session", "anytime", "reflection")
+WARNING_FAMILIES = ("intrusion", "avoidance", "emotional-shift", "body")
+SUPERVISION_ANSWERS = ("yes", "no", "not-needed")
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    kind: ClassVar[str] = "record"
+    at: datetime
+    id: str = field(default_factory=new_id)
+    day: date | None = None  # defaults to at's local date
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("record times must be aware")
+        if self.day is None:
+            object.__setattr__(self, "day", self.at.date())
+
+    @property
+    def on(self) -> date:
+        assert self.day is not None
+        return self.day
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferRecord(Record):
+    """A break offer and what became of it."""
+
+    kind: ClassVar[str] = "offer"
+    window_start: datetime
+    window_end: datetime
+    exercise: str | None = None
+    outcome: str = "ignored"
+    after_heavy: bool = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeRecord(Record):
+    kind: ClassVar[str] = "practice"
+    exercise: str
+    planned_seconds: int
+    actual_seconds: int
+    completed: bool
+    rating_before: int | None = None
+    rating_after: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GlimmerRecord(Record):
+    kind: ClassVar[str] = "glimmer"
+    text: str
+    source: str = "anytime"
+    felt_in: tuple[str, ...] = ()
+    practice_id: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.source not in GLIMMER_SOURCES:
+            raise ValueError(f"source must be one of {GLIMMER_SOURCES}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReflectionRecord(Record):
+    """The end-of-day reflection and its check-in (0-10 sliders, warning-sign families)."""
+
+    kind: ClassVar[str] = "reflection"
+    resilience: str = ""
+    body: str = ""
+    did_well: str = ""
+    still_with_me: int | None = None
+    energy: int | None = None
+    connected: int | None = None
+    warning_signs: tuple[str, ...] = ()
+    supervision: str | None = None  # weekly review only
+    skipped: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class DaySummaryRecord(Record):
+    """Counts only: nothing from any calendar event."""
+
+    kind: ClassVar[str] = "day"
+    sessions: int
+    heavy: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteShownRecord(Record):
+    """A gentle pattern note was shown (kept so it appears at most once a week)."""
+
+    kind: ClassVar[str] = "note"
+    note: str
+    dismissed: bool = False
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.kind: cls
+    for cls in (
+        OfferRecord,
+        PracticeRecord,
+        GlimmerRecord,
+        ReflectionRecord,
+        DaySummaryRecord,
+        NoteShownRecord,
+    )
+}
+
+R = TypeVar("R", bound=Record)
+
+
+def to_doc(record: Record) -> dict[str, Any]:
+    doc: dict[str, Any] = {"type": record.kind}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        doc[f.name] = value
+    return doc
+
+
+def _hints(cls: type[Record]) -> dict[str, Any]:
+    cached = _HINTS.get(cls)
+    if cached is None:
+        cached = typing.get_type_hints(cls)
+        _HINTS[cls] = cached
+    return cached
+
+
+_HINTS: dict[type[Record], dict[str, Any]] = {}
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _convert(options[0], value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if origin is tuple:
+        return tuple(value)
+    return value
+
+
+def from_doc(doc: dict[str, Any]) -> Record:
+    """Rebuild a record; raises KeyError/ValueError/TypeError on a malformed document."""
+    cls = RECORD_TYPES[doc["type"]]
+    hints = _hints(cls)
+    kwargs = {f.name: _convert(hints[f.name], doc[f.name]) for f in fields(cls) if f.name in doc}
+    return cls(**kwargs)

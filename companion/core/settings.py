@@ -1,0 +1,375 @@
+"""Typed settings with defaults, validation, a version and numbered migrations.
+
+The file is JSON (`settings.json` in the config folder), written atomically.
+An invalid value is refused with the field, the value and what is allowed; an
+unreadable file is never reset silently: `load_settings` raises `SettingsError`
+naming the file, and the caller decides (the app keeps defaults in memory and
+says so; it does not overwrite the user's file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from companion.core.files import write_atomic
+
+SETTINGS_VERSION = 2
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SOUND_LEVELS = ("mute", "quiet", "normal")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be accepted; the message is one line for the user."""
+
+
+def parse_hhmm(value: str) -> time:
+    match = _HHMM.match(value)
+    if not match:
+        raise ValueError(value)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def format_hhmm(value: time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+@dataclass(frozen=True)
+class WeeklySession:
+    """One session of the standing week."""
+
+    weekday: int  # 0 = Monday ... 6 = Sunday
+    start: str  # "HH:MM"
+    minutes: int = 50
+    heavy: bool = False
+
+    @property
+    def start_time(self) -> time:
+        return parse_hhmm(self.start)
+
+
+@dataclass(frozen=True)
+class OneOff:
+    """A change to the standing week on one date: an added session, or a cancelled one.
+
+    `cancel=True` removes the standing session that starts at `start` on `date`.
+    """
+
+    date: str  # "YYYY-MM-DD"
+    start: str  # "HH:MM"
+    minutes: int = 50
+    heavy: bool = False
+    cancel: bool = False
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date)
+
+    @property
+    def start_time(self) -> time:
+        return parse_hhmm(self.start)
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """An iCalendar source. Files keep their path; a URL is a secret kept in the
+    keyring under `id`, and only `label` (masked, e.g. "https://calendar.google.com/…")
+    is stored here."""
+
+    id: str
+    kind: str  # "file" | "url"
+    path: str = ""
+    label: str = ""
+
+
+def default_week() -> tuple[WeeklySession, ...]:
+    hours = (9, 10, 11, 13, 14, 15, 16)  # on the hour from 09:00, last at 16:00, none at 12:00
+    return tuple(
+        WeeklySession(weekday=d, start=f"{h:02d}:00", minutes=50) for d in range(5) for h in hours
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    version: int = SETTINGS_VERSION
+    # Where the sessions come from
+    schedule_source: str = "week"  # "week" | "calendar"
+    week: tuple[WeeklySession, ...] = field(default_factory=default_week)
+    one_offs: tuple[OneOff, ...] = ()
+    calendars: tuple[CalendarSource, ...] = ()
+    allow_http: bool = False
+    include_keywords: tuple[str, ...] = ()
+    exclude_keywords: tuple[str, ...] = ()
+    heavy_keywords: tuple[str, ...] = ()
+    max_session_minutes: int = 180
+    # Planning
+    working_start: str = "08:00"
+    working_end: str = "18:30"
+    min_gap_minutes: int = 4
+    grace_minutes: int = 0
+    wrapup_minutes: int = 1
+    reflection_delay_minutes: int = 10
+    reflection_time: str = ""  # "" = after the last session; "HH:MM" = fixed
+    reflection_on_free_days: bool = False
+    heavy_limit_percent: int = 50
+    weekly_review_day: int = 4  # Friday
+    # Practice
+    favourite_practices: tuple[str, ...] = ()
+    sound: str = "normal"
+    phase_ticks: bool = False
+    reduced_motion: bool = False
+    ratings: bool = True
+    start_at_login: bool = False
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A validated copy with `changes` applied; raises SettingsError."""
+        new = replace(self, **changes)
+        validate(new)
+        return new
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _range(lo: int, hi: int) -> Callable[[str, Any], None]:
+    def check(name: str, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise SettingsError(f"{name}: {value!r} is not allowed; use a whole number {lo}-{hi}")
+
+    return check
+
+
+def _choice(*options: Any) -> Callable[[str, Any], None]:
+    def check(name: str, value: Any) -> None:
+        if value not in options:
+            allowed = ", ".join(str(o) for o in options)
+            raise SettingsError(f"{name}: {value!r} is not allowed; use one of {allowed}")
+
+    return check
+
+
+def _boolean(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise SettingsError(f"{name}: {value!r} is not allowed; use true or false")
+
+
+def _hhmm(name: str, value: Any, *, empty_ok: bool = False) -> None:
+    if empty_ok and value == "":
+        return
+    if not isinstance(value, str) or not _HHMM.match(value):
+        extra = ' or "" for none' if empty_ok else ""
+        raise SettingsError(
+            f"{name}: {value!r} is not allowed; use a time HH:MM (00:00-23:59){extra}"
+        )
+
+
+def _keywords(name: str, value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(k, str) and k.strip() for k in value):
+        raise SettingsError(f"{name}: {value!r} is not allowed; use a list of non-empty words")
+    if len(value) > 50:
+        raise SettingsError(f"{name}: {len(value)} keywords is too many; use at most 50")
+
+
+_SIMPLE: dict[str, Callable[[str, Any], None]] = {
+    "version": _range(1, SETTINGS_VERSION),
+    "schedule_source": _choice("week", "calendar"),
+    "allow_http": _boolean,
+    "max_session_minutes": _range(15, 720),
+    "min_gap_minutes": _range(1, 60),
+    "grace_minutes": _range(0, 30),
+    "wrapup_minutes": _range(0, 15),
+    "reflection_delay_minutes": _range(0, 240),
+    "reflection_on_free_days": _boolean,
+    "heavy_limit_percent": _range(0, 100),
+    "weekly_review_day": _range(0, 6),
+    "sound": _choice(*SOUND_LEVELS),
+    "phase_ticks": _boolean,
+    "reduced_motion": _boolean,
+    "ratings": _boolean,
+    "start_at_login": _boolean,
+    "include_keywords": _keywords,
+    "exclude_keywords": _keywords,
+    "heavy_keywords": _keywords,
+}
+
+
+def _check_session(name: str, weekday: Any, start: Any, minutes: Any) -> None:
+    _range(0, 6)(f"{name}.weekday", weekday)
+    _hhmm(f"{name}.start", start)
+    _range(5, 360)(f"{name}.minutes", minutes)
+
+
+def validate(s: Settings) -> None:
+    """Raise SettingsError for the first value that is not allowed."""
+    for name, check in _SIMPLE.items():
+        check(name, getattr(s, name))
+    _hhmm("working_start", s.working_start)
+    _hhmm("working_end", s.working_end)
+    if parse_hhmm(s.working_end) <= parse_hhmm(s.working_start):
+        raise SettingsError(
+            f"working_end: {s.working_end!r} is not allowed; it must be after working_start "
+            f"({s.working_start})"
+        )
+    _hhmm("reflection_time", s.reflection_time, empty_ok=True)
+    if len(s.week) > 200:
+        raise SettingsError(f"week: {len(s.week)} sessions is too many; use at most 200")
+    for i, w in enumerate(s.week):
+        _check_session(f"week[{i}]", w.weekday, w.start, w.minutes)
+        _boolean(f"week[{i}].heavy", w.heavy)
+    for i, o in enumerate(s.one_offs):
+        try:
+            date.fromisoformat(o.date)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"one_offs[{i}].date: {o.date!r} is not allowed; use a date YYYY-MM-DD"
+            ) from None
+        _check_session(f"one_offs[{i}]", 0, o.start, o.minutes)
+        _boolean(f"one_offs[{i}].cancel", o.cancel)
+    for i, c in enumerate(s.calendars):
+        _choice("file", "url")(f"calendars[{i}].kind", c.kind)
+        if not isinstance(c.id, str) or not c.id:
+            raise SettingsError(f"calendars[{i}].id: {c.id!r} is not allowed; use a non-empty id")
+        if c.kind == "file" and not c.path:
+            raise SettingsError(f"calendars[{i}].path: empty; a file source needs a path")
+    if not all(isinstance(p, str) and p for p in s.favourite_practices):
+        raise SettingsError(
+            f"favourite_practices: {s.favourite_practices!r} is not allowed; use practice ids"
+        )
+
+
+# --- (de)serialisation ----------------------------------------------------------------------
+
+_NESTED: dict[str, type] = {"week": WeeklySession, "one_offs": OneOff, "calendars": CalendarSource}
+
+
+def to_dict(s: Settings) -> dict[str, Any]:
+    return asdict(s)
+
+
+def from_dict(raw: Mapping[str, Any]) -> Settings:
+    """Build Settings from a (migrated) mapping; unknown keys are ignored, types checked."""
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            continue
+        if key in _NESTED:
+            if not isinstance(value, list):
+                raise SettingsError(f"{key}: {value!r} is not allowed; use a list")
+            cls = _NESTED[key]
+            allowed = {f.name for f in fields(cls)}
+            items = []
+            for i, item in enumerate(value):
+                if not isinstance(item, dict) or not set(item) <= allowed:
+                    raise SettingsError(
+                        f"{key}[{i}]: {item!r} is not allowed; use an object with {sorted(allowed)}"
+                    )
+                try:
+                    items.append(cls(**item))
+                except TypeError as exc:
+                    raise SettingsError(f"{key}[{i}]: {exc}") from None
+            values[key] = tuple(items)
+        elif isinstance(value, list):
+            values[key] = tuple(value)
+        else:
+            values[key] = value
+    settings = Settings(**values)
+    validate(settings)
+    return settings
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept the standing week as {"Monday": ["09:00", ...]} with one
+    `session_minutes` for all, and `mute: bool` instead of a sound level."""
+    out = dict(raw)
+    minutes = out.pop("session_minutes", 50)
+    if isinstance(out.get("week"), dict):
+        week = []
+        for day_name, starts in out["week"].items():
+            weekday = WEEKDAYS.index(day_name.capitalize()) if isinstance(day_name, str) else -1
+            for start in starts:
+                week.append({"weekday": weekday, "start": start, "minutes": minutes})
+        out["week"] = week
+    if "mute" in out:
+        out["sound"] = "mute" if out.pop("mute") else "normal"
+    out["version"] = 2
+    return out
+
+
+# MIGRATIONS[n] turns a version-n mapping into version n+1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    version = raw.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SettingsError(f"version: {version!r} is not allowed; use 1-{SETTINGS_VERSION}")
+    if version > SETTINGS_VERSION:
+        raise SettingsError(
+            f"version: {version} is newer than this app understands ({SETTINGS_VERSION}); "
+            "update Grounding Companion"
+        )
+    while version < SETTINGS_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version = raw["version"]
+    return raw
+
+
+# --- file I/O -------------------------------------------------------------------------------
+
+
+def load_settings(path: Path) -> Settings:
+    """Defaults if the file does not exist; SettingsError (naming the file) if it cannot be used."""
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SettingsError(f"{path}: not readable as settings ({exc})") from None
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: not readable as settings (expected an object)")
+    try:
+        migrated = migrate(raw)
+        settings = from_dict(migrated)
+    except SettingsError as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    if raw.get("version", 1) != SETTINGS_VERSION:
+        save_settings(path, settings)  # write the migrated form back (atomically)
+    return settings
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    validate(settings)
+    text = json.dumps(to_dict(settings), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
+
+
+def coerce_value(settings: Settings, name: str, text: str) -> Any:
+    """Turn a command-line string into a value of the field's type (for `companion set`)."""
+    current = getattr(settings, name)
+    if isinstance(current, bool):
+        lowered = text.strip().lower()
+        if lowered in {"true", "yes", "on", "1"}:
+            return True
+        if lowered in {"false", "no", "off", "0"}:
+            return False
+        raise SettingsError(f"{name}: {text!r} is not allowed; use true or false")
+    if isinstance(current, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise SettingsError(f"{name}: {text!r} is not allowed; use a whole number") from None
+    if isinstance(current, tuple) and name.endswith(("keywords", "practices")):
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return text
