@@ -107,9 +107,7 @@ def fill(journal: Journal, days: list[date]) -> int:
     total = 0
     for day in days:
         path = journal.file_for(day)
-        db = files.setdefault(
-            path, {"meta": {"1": {"schema": SCHEMA_VERSION}}, "records": {}}
-        )
+        db = files.setdefault(path, {"meta": {"1": {"schema": SCHEMA_VERSION}}, "records": {}})
         recs = db["records"]
         for r in day_records(day):
             recs[str(len(recs) + 1)] = to_doc(r)
@@ -168,8 +166,10 @@ def main() -> None:
     appends = 40 if args.quick else 200
     print(f"journal benchmark: {args.years} years of heavy use, {appends} timed appends")
     print("budget: open < 150 ms, append p95 < 50 ms (DESIGN.md)")
-    print(f"{'layout':<22}{'records':>9}{'size MB':>9}{'open ms':>9}{'p50 ms':>8}"
-          f"{'p95 ms':>8}{'json ms':>9}{'md ms':>8}")
+    print(
+        f"{'layout':<22}{'records':>9}{'size MB':>9}{'open ms':>9}{'p50 ms':>8}"
+        f"{'p95 ms':>8}{'json ms':>9}{'md ms':>8}"
+    )
     for partition, label in (("none", "one file (TinyDB)"), ("year", "a file per year (app)")):
         r = measure(partition, args.years, appends)
         print(
