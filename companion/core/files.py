@@ -25,10 +25,17 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so a crash leaves the old or the new file whole."""
+def write_atomic(path: Path, data: bytes, *, private_dir: bool = True) -> None:
+    """Replace `path` with `data` so a crash leaves the old or the new file whole.
+
+    `private_dir=False` is for files we place in someone else's folder (an autostart
+    entry): the folder is created if needed but its mode is left alone.
+    """
     folder = path.parent
-    ensure_private_dir(folder)
+    if private_dir:
+        ensure_private_dir(folder)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, FILE_MODE) if hasattr(os, "fchmod") else None
