@@ -1,0 +1,116 @@
+"""`companion exercises [--json]` lists the practices; `companion exercises check PATH...`
+validates practice files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from companion.core.exercises import Exercise
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "exercises",
+        usage="companion exercises [--json]\n       companion exercises check PATH [PATH ...]",
+        help="list the guided practices, or check a practice file",
+        description="List the guided practices: the ones that ship with the app and your own "
+        "(in the practices folder of your config folder). Use 'check' to validate a file.",
+    )
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=run, exercises_action=None)
+    actions = p.add_subparsers(dest="exercises_action", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        prog="companion exercises check",
+        help="validate practice files",
+        description="Check practice files (or every .toml file in a folder). Prints one line "
+        "per problem, naming the file, the field and what is wrong.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="a .toml file or a folder")
+    check.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.exercises_action == "check":
+        return _check([Path(p) for p in args.paths])
+    return _list(args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from companion.core.exercises import load_library
+    from companion.core.paths import resolve_paths
+
+    user_dir = resolve_paths(getattr(args, "data_dir", None)).user_practices
+    library = load_library(user_dir)
+    for problem in library.problems:
+        print(problem, file=sys.stderr)
+    if args.json:
+        print(json.dumps([_as_json(e) for e in library], indent=2, ensure_ascii=False))
+        return 0
+    rows = [
+        (e.id, _minutes(e.minutes), e.kind, e.title + (" (yours)" if e.user else ""))
+        for e in library
+    ]
+    header = ("ID", "MIN", "KIND", "TITLE")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    for row in [header, *rows]:
+        print(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
+        )
+    print(f"\n{len(rows)} practices. Your own go in {user_dir}")
+    return 0
+
+
+def _as_json(e: Exercise) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "kind": e.kind,
+        "minutes": e.minutes,
+        "seconds": e.total_seconds,
+        "steps": len(e.steps),
+        "family": e.family,
+        "short_of": e.short_of,
+        "source": e.source,
+        "about": e.about,
+        "user": e.user,
+        "path": str(e.path) if e.path else None,
+    }
+
+
+def _minutes(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _check(paths: list[Path]) -> int:
+    from companion.core.exercises import read_exercise
+
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".toml")
+            if not found:
+                problems.append(f"{path}: folder: has no .toml practice files")
+            files.extend(found)
+        else:
+            files.append(path)
+    for path in files:
+        exercise, lines = read_exercise(path)
+        if exercise is None:
+            problems.extend(lines)
+            continue
+        steps = len(exercise.steps)
+        total = round(exercise.total_seconds)
+        print(
+            f"{path}: OK: {exercise.id}, {steps} step{'s' if steps != 1 else ''}, "
+            f"{total // 60}:{total % 60:02d}"
+        )
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1 if problems else 0
