@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="companion: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)  # the terminal gets warnings; the log file gets more
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

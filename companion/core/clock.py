@@ -77,3 +77,24 @@ class FakeClock:
     def set_zone(self, zone: tzinfo) -> None:
         """Re-express the wall time in another zone (a time-zone change)."""
         self._wall = self._wall.astimezone(zone)
+
+
+class ScaledClock:
+    """A real clock running `speed` times faster from `start` (for `companion run --demo`,
+    which plays a compressed working day)."""
+
+    def __init__(self, start: datetime, speed: float) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ScaledClock needs an aware datetime")
+        self.start = start
+        self.speed = speed
+        self._origin = time.monotonic()
+
+    def _elapsed(self) -> float:
+        return (time.monotonic() - self._origin) * self.speed
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self._elapsed())
+
+    def monotonic(self) -> float:
+        return self._elapsed()

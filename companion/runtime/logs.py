@@ -1,0 +1,64 @@
+"""The app's log: a private file in the data folder, and no traceback in the user's face.
+
+Log lines carry what the app did and why, never what a calendar event or a journal
+entry said (see DESIGN.md, privacy).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from companion.core.paths import Paths
+
+_MAX_BYTES = 512 * 1024
+
+
+def _private_file(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        path.chmod(0o600)
+
+
+class _PrivateRotatingHandler(RotatingFileHandler):
+    def doRollover(self) -> None:
+        super().doRollover()
+        for p in Path(self.baseFilename).parent.glob(Path(self.baseFilename).name + "*"):
+            if os.name == "posix":
+                p.chmod(0o600)
+
+
+def setup(paths: Paths, *, level: int = logging.INFO) -> Path:
+    """Send the app's log to `companion.log` (0600, rotated at 512 KiB, one old copy)."""
+    _private_file(paths.log)
+    handler = _PrivateRotatingHandler(paths.log, maxBytes=_MAX_BYTES, backupCount=1)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("companion")
+    root.setLevel(level)
+    root.addHandler(handler)
+    return paths.log
+
+
+def install_excepthook(log_path: Path) -> None:
+    """An unexpected error is written to the log and reported as one line, and the app
+    goes on (a Qt slot that raises must not take the whole companion down)."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        logging.getLogger("companion").error(
+            "unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb))
+        )
+        print(
+            f"companion: something went wrong ({kind.__name__}); details are in {log_path}",
+            file=sys.stderr,
+        )
+
+    sys.excepthook = hook

@@ -1,0 +1,93 @@
+"""One calm look for every window: soft colours that work in light and dark themes,
+generous type that survives 150 % scaling (sizes in points, layouts not fixed in pixels).
+
+Windows call `apply(app)` once; widgets ask `palette_colors(widget)` for the few extra
+colours the platform palette has no role for (the pacer's fill, a gentle accent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+BASE_POINT_SIZE = 11.0  # body text; cues are larger, hints smaller
+
+
+@dataclass(frozen=True)
+class Colors:
+    background: QColor
+    text: QColor
+    muted: QColor  # secondary text: hints, "step 3 of 7"
+    accent: QColor  # the pacer and primary buttons: a soft sage green
+    accent_soft: QColor  # the pacer's fill
+    ring: QColor  # the still ring on holds, chart grid lines
+    warm: QColor  # a gentle note (never alarm red)
+
+
+LIGHT = Colors(
+    background=QColor("#f6f4ef"),
+    text=QColor("#2b2f2e"),
+    muted=QColor("#5f6664"),
+    accent=QColor("#4f7f6a"),
+    accent_soft=QColor(79, 127, 106, 70),
+    ring=QColor("#b9c4bd"),
+    warm=QColor("#9a6b3f"),
+)
+DARK = Colors(
+    background=QColor("#1f2322"),
+    text=QColor("#e6e8e3"),
+    muted=QColor("#a3aba6"),
+    accent=QColor("#8fbfa6"),
+    accent_soft=QColor(143, 191, 166, 70),
+    ring=QColor("#4b5652"),
+    warm=QColor("#d9a877"),
+)
+
+
+def is_dark(widget: QWidget | None = None) -> bool:
+    palette = widget.palette() if widget is not None else QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def palette_colors(widget: QWidget | None = None) -> Colors:
+    return DARK if is_dark(widget) else LIGHT
+
+
+def font(scale: float = 1.0, *, bold: bool = False) -> QFont:
+    f = QFont(QGuiApplication.font())
+    f.setPointSizeF(BASE_POINT_SIZE * scale)
+    f.setBold(bold)
+    return f
+
+
+def apply(app: QApplication, *, dark: bool | None = None) -> None:
+    """Give the app our palette (following the system's light/dark choice unless told)."""
+    if dark is None:
+        dark = is_dark()
+    c = DARK if dark else LIGHT
+    pal = QPalette(app.palette())
+    pal.setColor(QPalette.ColorRole.Window, c.background)
+    pal.setColor(
+        QPalette.ColorRole.Base,
+        c.background.lighter(104) if not dark else c.background.lighter(120),
+    )
+    pal.setColor(QPalette.ColorRole.AlternateBase, c.background.darker(104))
+    pal.setColor(QPalette.ColorRole.WindowText, c.text)
+    pal.setColor(QPalette.ColorRole.Text, c.text)
+    pal.setColor(QPalette.ColorRole.ButtonText, c.text)
+    pal.setColor(
+        QPalette.ColorRole.Button,
+        c.background.darker(106) if not dark else c.background.lighter(135),
+    )
+    pal.setColor(QPalette.ColorRole.Highlight, c.accent)
+    pal.setColor(QPalette.ColorRole.HighlightedText, c.background)
+    pal.setColor(QPalette.ColorRole.PlaceholderText, c.muted)
+    pal.setColor(QPalette.ColorRole.ToolTipBase, c.background)
+    pal.setColor(QPalette.ColorRole.ToolTipText, c.text)
+    pal.setColor(QPalette.ColorRole.Link, c.accent)
+    app.setPalette(pal)
+    base = QFont(app.font())
+    base.setPointSizeF(BASE_POINT_SIZE)
+    app.setFont(base)

@@ -1,0 +1,182 @@
+"""The tray icon and its menu, and the small window that stands in when there is no tray.
+
+Both show the same status and offer the same actions, and both only emit intents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.assets import asset
+from companion.core.day import State
+from companion.ui import style
+
+PAUSE_REST_OF_DAY = -1
+RESUME = 0
+
+_ICONS = {
+    State.IN_SESSION: "tray-session.svg",
+    State.BETWEEN: "tray-between.svg",
+    State.OFF_DUTY: "tray-off.svg",
+    State.PAUSED: "tray-paused.svg",
+}
+
+
+def icon_for(state: State | None, *, offer: bool = False) -> QIcon:
+    name = "tray-offer.svg" if offer else _ICONS.get(state, "tray-between.svg")  # type: ignore[arg-type]
+    return QIcon(str(asset("icons", name)))
+
+
+class Intents(QObject):
+    """What the user asked for, from the tray menu or the stand-in window."""
+
+    practice = Signal(str)  # an exercise id
+    glimmer = Signal()
+    reflect = Signal()
+    history = Signal()
+    pause = Signal(int)  # minutes; PAUSE_REST_OF_DAY; RESUME
+    plan = Signal()
+    settings = Signal()
+    show_offer = Signal()
+    quit = Signal()
+
+
+def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, QMenu, QAction]:
+    """The menu shared by the tray icon and the stand-in window's "More" button."""
+    menu = QMenu(parent)
+    practices = menu.addMenu("Start a practice now")
+    practices.setObjectName("menu-practices")
+    menu.addAction("Note a glimmer…", intents.glimmer.emit)
+    menu.addAction("End-of-day reflection…", intents.reflect.emit)
+    menu.addAction("Look back…", intents.history.emit)
+    menu.addSeparator()
+    pause = menu.addMenu("Pause reminders")
+    pause.addAction("For 30 minutes", lambda: intents.pause.emit(30))
+    pause.addAction("For 1 hour", lambda: intents.pause.emit(60))
+    pause.addAction("For the rest of today", lambda: intents.pause.emit(PAUSE_REST_OF_DAY))
+    resume = pause.addAction("Resume reminders", lambda: intents.pause.emit(RESUME))
+    menu.addAction("Today's plan…", intents.plan.emit)
+    menu.addAction("Settings…", intents.settings.emit)
+    menu.addSeparator()
+    menu.addAction("Quit", intents.quit.emit)
+    return menu, practices, resume
+
+
+def fill_practices(menu: QMenu, intents: Intents, practices: Sequence[tuple[str, str]]) -> None:
+    menu.clear()
+    if not practices:
+        none = menu.addAction("Nothing fits before the next session")
+        none.setEnabled(False)
+        return
+    for ex_id, label in practices:
+        menu.addAction(label, lambda i=ex_id: intents.practice.emit(i))
+
+
+class Tray(QObject):
+    """The system tray icon."""
+
+    def __init__(self, intents: Intents, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.intents = intents
+        self.icon = QSystemTrayIcon(self)
+        self.menu, self.practices_menu, self.resume_action = build_menu(intents)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(intents.show_offer.emit)
+        self.set_status(State.OFF_DUTY, "Grounding Companion")
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
+        self.icon.setIcon(icon_for(state, offer=offer))
+        self.icon.setToolTip(f"Grounding Companion\n{text}")
+        self.resume_action.setEnabled(state is State.PAUSED)
+
+    def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
+        fill_practices(self.practices_menu, self.intents, practices)
+
+    def notify(self, title: str, text: str) -> None:
+        if QSystemTrayIcon.supportsMessages():
+            self.icon.showMessage(title, text, self.icon.icon(), 15_000)
+
+    def anchor(self) -> QRect | None:
+        return self.icon.geometry()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.intents.show_offer.emit()
+
+
+class CompanionWindow(QWidget):
+    """Stands in for the tray where there is none: the same status and actions."""
+
+    def __init__(self, intents: Intents, *, reason: str = "") -> None:
+        super().__init__()
+        self.intents = intents
+        self.setWindowTitle("Grounding Companion")
+        self.setWindowIcon(QIcon(str(asset("icons", "companion.svg"))))
+        self.setAccessibleName("Grounding Companion")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        self.status = QLabel("")
+        self.status.setFont(style.font(1.2, bold=True))
+        self.status.setAccessibleName("Status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        if reason:
+            why = QLabel(reason)
+            why.setWordWrap(True)
+            why.setStyleSheet(f"color: {style.palette_colors(self).muted.name()};")
+            layout.addWidget(why)
+        self.menu, self.practices_menu, self.resume_action = build_menu(intents, self)
+        row = QHBoxLayout()
+        practice = QPushButton("&Practice now")
+        practice.setAccessibleName("Start a practice now")
+        practice.setMenu(self.practices_menu)
+        glimmer = QPushButton("Note a &glimmer…")
+        glimmer.clicked.connect(intents.glimmer.emit)
+        more = QPushButton("&More")
+        more.setAccessibleName("More actions")
+        more.setMenu(self.menu)
+        for b in (practice, glimmer, more):
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.state: State | None = None
+
+    def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
+        self.state = state
+        self.status.setText(text)
+        self.setWindowIcon(icon_for(state, offer=offer))
+        self.resume_action.setEnabled(state is State.PAUSED)
+
+    def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
+        fill_practices(self.practices_menu, self.intents, practices)
+
+    def notify(self, title: str, text: str) -> None:
+        """No tray means no tray balloon; the offer card itself is the notice."""
+
+    def anchor(self) -> QRect | None:
+        return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing the only window would leave the app running invisibly: minimise instead,
+        # and say how to quit.
+        event.ignore()
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMinimized)

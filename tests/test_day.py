@@ -1,0 +1,266 @@
+"""The day state machine: offers at the right moment, never in a session, never twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from companion.core.clock import FakeClock
+from companion.core.day import (
+    Day,
+    HideOffer,
+    JumpDetector,
+    OpenReflection,
+    ShowOffer,
+    State,
+)
+from companion.core.journal import Journal
+from companion.core.paths import resolve_paths
+from companion.core.records import DaySummaryRecord, OfferRecord
+from companion.core.settings import Settings
+
+TZ = timezone(timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class S:
+    start: datetime
+    end: datetime
+    heavy: bool = False
+
+
+@dataclass(frozen=True)
+class B:
+    start: datetime
+    end: datetime
+    minutes: int
+    exercise: str | None = "box-breathing"
+    after_heavy: bool = False
+    longer: bool = False
+
+
+@dataclass
+class P:
+    date: date
+    sessions: list[S] = field(default_factory=list)
+    breaks: list[B] = field(default_factory=list)
+    reflection_at: datetime | None = None
+
+
+def at(day: date, hm: str) -> datetime:
+    h, m = map(int, hm.split(":"))
+    return datetime(day.year, day.month, day.day, h, m, tzinfo=TZ)
+
+
+def simple_plan(day: date) -> P:
+    """09:00-09:50, 10:00-10:50 (heavy), 11:00-11:50: two 9-minute windows."""
+    sessions = [
+        S(at(day, "09:00"), at(day, "09:50")),
+        S(at(day, "10:00"), at(day, "10:50"), heavy=True),
+        S(at(day, "11:00"), at(day, "11:50")),
+    ]
+    breaks = [
+        B(at(day, "09:50"), at(day, "09:59"), 9),
+        B(at(day, "10:50"), at(day, "10:59"), 9, after_heavy=True),
+    ]
+    if day.weekday() >= 5:
+        return P(day)
+    return P(day, sessions, breaks, at(day, "12:00"))
+
+
+MONDAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def day(tmp_path: Path) -> Day:
+    clock = FakeClock(at(MONDAY, "08:30"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=simple_plan)
+    d.replan()
+    return d
+
+
+def run_until(day: Day, until: datetime) -> list[tuple[datetime, object]]:
+    """Step the fake clock from wake-up to wake-up, as the scheduler would."""
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    seen: list[tuple[datetime, object]] = []
+    for _ in range(10_000):
+        for action in day.tick():
+            seen.append((clock.now(), action))
+        nxt = day.next_wakeup()
+        if nxt is None or nxt > until:
+            clock.advance((until - clock.now()).total_seconds())
+            for action in day.tick():
+                seen.append((clock.now(), action))
+            return seen
+        clock.advance(max(0.0, (nxt - clock.now()).total_seconds()))
+    raise AssertionError("the day never settled")
+
+
+def offers(day: Day) -> list[OfferRecord]:
+    return day.journal.query(OfferRecord)
+
+
+def test_offers_appear_at_each_window_start_and_nowhere_else(day: Day) -> None:
+    seen = run_until(day, at(MONDAY, "13:00"))
+    shown = [(t, a.offer.key) for t, a in seen if isinstance(a, ShowOffer)]
+    assert [t for t, _ in shown] == [at(MONDAY, "09:50"), at(MONDAY, "10:50")]
+    for t, action in seen:
+        assert day.session_at(t) is None, f"{action} appeared inside a session at {t}"
+    hidden = [t for t, a in seen if isinstance(a, HideOffer)]
+    assert hidden == [at(MONDAY, "09:59"), at(MONDAY, "10:59")]  # ignored offers go away
+    assert [o.outcome for o in offers(day)] == ["ignored", "ignored"]
+
+
+def test_heavy_flag_travels_with_the_offer(day: Day) -> None:
+    seen = run_until(day, at(MONDAY, "11:00"))
+    shown = [a.offer for _, a in seen if isinstance(a, ShowOffer)]
+    assert [o.after_heavy for o in shown] == [False, True]
+    assert shown[0].next_session == at(MONDAY, "10:00")
+
+
+def test_snooze_comes_back_once_and_never_leaves_the_window(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:51"))
+    key = day.offers_showing()[0].key
+    back = day.snooze(key)
+    assert back == at(MONDAY, "09:53")
+    seen = run_until(day, at(MONDAY, "09:54"))
+    assert [t for t, a in seen if isinstance(a, ShowOffer)] == [at(MONDAY, "09:53")]
+    run_until(day, at(MONDAY, "09:57"))
+    # 09:57 + 2 min would leave 0 s before 09:59: closed as snoozed, not shown again.
+    assert day.snooze(key) is None
+    seen = run_until(day, at(MONDAY, "10:30"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)]
+    assert [o.outcome for o in offers(day)] == ["snoozed"]
+
+
+def test_taken_and_skipped_are_journaled_once(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:50"))
+    day.taken(day.offers_showing()[0].key)
+    run_until(day, at(MONDAY, "10:50"))
+    day.skipped(day.offers_showing()[0].key)
+    day.skipped("2026-03-02T10:50:00+01:00")  # a second click changes nothing
+    run_until(day, at(MONDAY, "12:00"))
+    assert [o.outcome for o in offers(day)] == ["taken", "skipped"]
+
+
+def test_sleeping_through_a_window_gives_no_late_offer(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    clock.advance(30 * 60)  # 09:00, in the first session
+    assert day.tick() == []
+    clock.sleep(65 * 60)  # lid closed until 10:05, inside the second session
+    actions = day.tick()
+    assert not [a for a in actions if isinstance(a, ShowOffer)]
+    assert [o.outcome for o in offers(day)] == ["missed"]
+    seen = run_until(day, at(MONDAY, "11:00"))
+    assert [t for t, a in seen if isinstance(a, ShowOffer)] == [at(MONDAY, "10:50")]
+
+
+def test_waking_inside_an_open_gap_still_offers(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    clock.advance(30 * 60)
+    clock.sleep(52 * 60)  # wakes at 09:52, the gap runs to 09:59
+    (action,) = day.tick()
+    assert isinstance(action, ShowOffer)
+    assert action.offer.minutes_left(clock.now()) == 7
+
+
+def test_clock_jumps_back_and_forth_never_fire_twice(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    run_until(day, at(MONDAY, "09:55"))
+    clock.jump(timedelta(minutes=-20))  # someone sets the clock back to 09:35
+    day.replan()
+    seen = run_until(day, at(MONDAY, "10:20"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)]
+    clock.jump(timedelta(minutes=45))  # and forward past the second window's start: 11:05
+    day.replan()
+    seen = run_until(day, at(MONDAY, "12:30"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)]
+    outcomes = sorted(o.outcome for o in offers(day))
+    assert outcomes == ["ignored", "missed"]
+
+
+def test_pause_reasons_overlap(day: Day) -> None:
+    now = day.clock.now()
+    day.pause_until("manual", now + timedelta(hours=2))
+    day.pause_until("meeting", now + timedelta(hours=1, minutes=30))
+    status = day.status()
+    assert status.state is State.PAUSED and status.until == now + timedelta(hours=2)
+    day.resume("manual")
+    assert day.status().until == now + timedelta(hours=1, minutes=30)
+    seen = run_until(day, at(MONDAY, "11:00"))
+    shown = [t for t, a in seen if isinstance(a, ShowOffer)]
+    assert shown == [at(MONDAY, "10:50")]  # 09:50 fell inside the meeting pause
+
+
+def test_status_words(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    assert day.status().describe() == "Off duty · first session at 09:00"
+    clock.advance(40 * 60)  # 09:10
+    assert day.status().describe() == "In a session until 09:50"
+    clock.advance(42 * 60)  # 09:52
+    assert day.status().describe() == "Between sessions, next at 10:00"
+    clock.advance(3 * 3600)
+    assert day.status().state is State.OFF_DUTY
+
+
+def test_reflection_opens_once_after_the_last_session(day: Day) -> None:
+    seen = run_until(day, at(MONDAY, "18:00"))
+    opened = [(t, a) for t, a in seen if isinstance(a, OpenReflection)]
+    assert opened == [(at(MONDAY, "12:00"), OpenReflection(MONDAY))]
+    day.replan()
+    assert not [a for a in day.tick() if isinstance(a, OpenReflection)]
+
+
+def test_reflection_due_inside_a_session_waits_for_it_to_end(tmp_path: Path) -> None:
+    def plan(d: date) -> P:
+        p = simple_plan(d)
+        p.reflection_at = at(d, "11:20")  # a fixed time that lands inside 11:00-11:50
+        return p
+
+    clock = FakeClock(at(MONDAY, "08:30"))
+    d = Day(
+        clock=clock,
+        journal=Journal(resolve_paths(tmp_path / "d"), clock).open(),
+        settings=Settings(),
+        plan_for=plan,
+    )
+    seen = run_until(d, at(MONDAY, "18:00"))
+    opened = [t for t, a in seen if isinstance(a, OpenReflection)]
+    assert opened == [at(MONDAY, "11:50")]
+
+
+def test_day_summary_is_journaled_once_with_counts_only(day: Day) -> None:
+    run_until(day, at(MONDAY, "23:00"))
+    day.replan()
+    run_until(day, at(MONDAY, "23:30"))
+    (summary,) = day.journal.query(DaySummaryRecord)
+    assert (summary.day, summary.sessions, summary.heavy) == (MONDAY, 3, 1)
+
+
+def test_midnight_moves_to_the_next_day(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    run_until(day, at(MONDAY, "23:59"))
+    clock.advance(120)
+    day.tick()
+    assert day.plan is not None and day.plan.date == MONDAY + timedelta(days=1)
+    seen = run_until(day, at(MONDAY + timedelta(days=1), "11:00"))
+    assert len([a for _, a in seen if isinstance(a, ShowOffer)]) == 2
+
+
+def test_jump_detector(day: Day) -> None:
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    detector = JumpDetector(clock)
+    clock.advance(60)
+    assert not detector.check()
+    clock.sleep(3600)
+    assert detector.check()
+    clock.advance(60)
+    assert not detector.check()
+    clock.jump(timedelta(minutes=-30))
+    assert detector.check()
+    clock.set_zone(timezone(timedelta(hours=-5)))  # flew somewhere: same instant, new offset
+    assert detector.check()

@@ -1,0 +1,71 @@
+"""One app per data folder; a terminal can ask it to open a window."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from companion.runtime import single
+
+
+def test_commands_reach_the_running_app(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir.mkdir(parents=True, mode=0o700)
+    received: list[str] = []
+    server = single.Server(data_dir, received.append)
+    assert server.listen()
+    answers: list[bool] = []
+    for command in ("glimmer", "reflect", "bogus"):
+        t = threading.Thread(target=lambda c=command: answers.append(single.send(data_dir, c)))
+        t.start()
+        qtbot.waitUntil(lambda n=len(answers): len(answers) > n, timeout=5000)
+        t.join()
+    assert received == ["glimmer", "reflect"]
+    assert answers == [True, True, False]
+    second = single.Server(data_dir, received.append)
+    assert not second.listen(), "a second instance must not take over the folder"
+    server.close()
+    assert not single.send(data_dir, "show")
+
+
+def test_another_folder_is_another_instance(tmp_path: Path) -> None:
+    assert single.server_name(tmp_path / "a") != single.server_name(tmp_path / "b")
+    assert len(single.server_name(tmp_path / ("x" * 200))) < 100  # fits AF_UNIX
+
+
+@pytest.mark.slow
+def test_second_run_brings_the_first_forward_and_exits_0(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COMPANION_DATA_DIR": str(tmp_path / "d")}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "companion", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not single.send(tmp_path / "d", "show"):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the app never started listening"
+            time.sleep(0.1)
+        second = subprocess.run(
+            [sys.executable, "-m", "companion", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 0
+        assert "already running" in second.stdout
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(timeout=10)
