@@ -1,0 +1,237 @@
+"""Benchmark: plan a day and a week from a 5-6 MB iCalendar feed.
+
+    .venv/bin/python bench/calendar.py [--events 16000] [--series 40] [--no-naive]
+
+Generates a feed like a busy practice's export (40 weekly series running for years,
+with moved and cancelled instances, plus 16,000 one-off events with long titles and
+descriptions) into a temporary folder, then times `companion.core.ical.parse_sessions`:
+
+* cold: the first call on the bytes (decode, scan, select, parse, expand);
+* warm: another range on the same bytes (the scan is cached per content hash);
+* repeat: the same range again (the result is cached).
+
+It prints peak Python memory (tracemalloc) of a cold day and the process's peak RSS,
+and, for comparison, the naive way: icalendar over the whole file, then
+recurring-ical-events. A benchmark prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# This file is named like the standard library's `calendar`, which http.cookiejar and
+# email import; drop the script's own folder from the path before anything imports it.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import warnings  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from datetime import date, datetime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from companion.core import ical  # noqa: E402
+from companion.core.ical import EventRules, parse_sessions  # noqa: E402
+from companion.core.schedule import day_bounds  # noqa: E402
+
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+X-LIC-LOCATION:Europe/Berlin
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE"""
+
+WORDS = (
+    *("session", "follow-up", "intake", "review", "supervision", "consultation", "family"),
+    *("couples", "group", "planning", "assessment", "notes", "insurance", "callback"),
+    *("referral", "training", "workshop", "reading", "lunch", "walk", "errand", "dentist"),
+    *("meeting", "peer", "team", "case", "conference", "parent", "school"),
+)
+
+
+def fold(line: str) -> str:
+    """RFC 5545 folding at 75 octets (ASCII content here)."""
+    out = [line[:75]]
+    rest = line[75:]
+    while rest:
+        out.append(" " + rest[:74])
+        rest = rest[74:]
+    return "\r\n".join(out)
+
+
+def text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+def stamp(dt: datetime) -> str:
+    return dt.strftime("%Y%m%dT%H%M%S")
+
+
+def make_feed(series: int, events: int, seed: int = 7) -> bytes:
+    rng = random.Random(seed)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Bench//Grounding Companion//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Practice",
+        "X-WR-TIMEZONE:Europe/Berlin",
+        VTIMEZONE,
+    ]
+    first = datetime(2019, 1, 7)
+    for i in range(series):
+        weekday = i % 5
+        hour = 8 + (i // 5) % 9
+        start = first + timedelta(days=weekday, hours=hour)
+        uid = f"series-{i}@bench"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"DTSTAMP:{stamp(first)}Z",
+            f"DTSTART;TZID=Europe/Berlin:{stamp(start)}",
+            f"DTEND;TZID=Europe/Berlin:{stamp(start + timedelta(minutes=50))}",
+            "RRULE:FREQ=WEEKLY",
+            fold(f"SUMMARY:{text(rng, 6)} with client {i}"),
+            fold(f"DESCRIPTION:{text(rng, 40)}"),
+        ]
+        cancelled = [start + timedelta(weeks=rng.randrange(20, 400)) for _ in range(6)]
+        lines.append("EXDATE;TZID=Europe/Berlin:" + ",".join(stamp(c) for c in cancelled))
+        lines.append("END:VEVENT")
+        for _ in range(10):  # moved instances
+            original = start + timedelta(weeks=rng.randrange(1, 400))
+            moved = original + timedelta(hours=rng.choice((-2, -1, 1, 2, 24)))
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid}",
+                f"DTSTAMP:{stamp(first)}Z",
+                f"RECURRENCE-ID;TZID=Europe/Berlin:{stamp(original)}",
+                f"DTSTART;TZID=Europe/Berlin:{stamp(moved)}",
+                f"DTEND;TZID=Europe/Berlin:{stamp(moved + timedelta(minutes=50))}",
+                fold(f"SUMMARY:{text(rng, 6)} (moved)"),
+                "END:VEVENT",
+            ]
+        for _ in range(2):  # cancelled instances
+            original = start + timedelta(weeks=rng.randrange(1, 400))
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid}",
+                f"DTSTAMP:{stamp(first)}Z",
+                f"RECURRENCE-ID;TZID=Europe/Berlin:{stamp(original)}",
+                f"DTSTART;TZID=Europe/Berlin:{stamp(original)}",
+                f"DTEND;TZID=Europe/Berlin:{stamp(original + timedelta(minutes=50))}",
+                "STATUS:CANCELLED",
+                "END:VEVENT",
+            ]
+    span_days = 8 * 365
+    for n in range(events):
+        start = datetime(2019, 1, 1, 7) + timedelta(
+            days=rng.randrange(span_days), minutes=15 * rng.randrange(48)
+        )
+        length = rng.choice((30, 50, 90))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:one-off-{n}@bench",
+            f"DTSTAMP:{stamp(first)}Z",
+            f"DTSTART;TZID=Europe/Berlin:{stamp(start)}",
+            f"DTEND;TZID=Europe/Berlin:{stamp(start + timedelta(minutes=length))}",
+            fold(f"SUMMARY:{text(rng, 7)}"),
+            fold(f"DESCRIPTION:{text(rng, 12)}"),
+            fold(f"LOCATION:{text(rng, 1)}"),
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - t0) * 1000, result
+
+
+def naive(data: bytes, day: date, days: int) -> int:
+    import icalendar
+    import recurring_ical_events
+
+    lo, hi = day_bounds(day, days)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        calendar = icalendar.Calendar.from_ical(data)
+        events = recurring_ical_events.of(calendar).between(lo, hi)
+    return len(list(events))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=16_000)
+    parser.add_argument("--series", type=int, default=40)
+    parser.add_argument("--day", default="2024-03-13", help="the day to plan (YYYY-MM-DD)")
+    parser.add_argument("--no-naive", action="store_true", help="skip the slow naive parse")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "practice.ics"
+        path.write_bytes(make_feed(args.series, args.events))
+        data = path.read_bytes()
+    print(f"feed: {len(data) / 1e6:.2f} MB, {args.series} weekly series, {args.events} one-offs")
+    rules = EventRules(heavy_keywords=("supervision",), exclude_keywords=("lunch",))
+    day = date.fromisoformat(args.day)
+    import icalendar  # noqa: F401  (library import time is not the planner's cost)
+    import recurring_ical_events  # noqa: F401
+
+    rows: list[tuple[str, float, int]] = []
+
+    def run(label: str, first: date, days: int) -> None:
+        ms, sessions = timed(lambda: parse_sessions(data, "bench.ics", first, days, rules))
+        assert isinstance(sessions, list)
+        rows.append((label, ms, len(sessions)))
+
+    ical.clear_cache()
+    run("day, cold (scan + parse)", day, 1)
+    run("day, warm (another day)", day + timedelta(days=1), 1)
+    run("day, repeat (same day)", day + timedelta(days=1), 1)
+    ical.clear_cache()
+    run("week, cold", day, 7)
+    run("week, warm (another week)", day + timedelta(days=7), 7)
+    run("14 days, warm (cache window)", day, 14)
+    for label, ms, count in rows:
+        print(f"  {label:32s} {ms:8.1f} ms  ({count} sessions)")
+
+    ical.clear_cache()
+    tracemalloc.start()
+    parse_sessions(data, "bench.ics", day, 1, rules)
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak Python memory, cold day (tracemalloc): {peak / 2**20:.1f} MiB")
+    print(f"peak RSS of this process so far (ru_maxrss): {rss:.0f} MiB")
+
+    if not args.no_naive:
+        ms, count = timed(lambda: naive(data, day, 1))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"naive full parse + expand, one day: {ms:8.0f} ms  ({count} events)")
+        print(f"peak RSS after the naive parse (ru_maxrss): {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""`companion plan [--date YYYY-MM-DD] [--ics PATH_OR_URL ...] [--json]`: the day's
+sessions, the break windows between them with a suggested practice, and the
+end-of-day reflection time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from companion.core.planner import DayPlan
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "plan",
+        help="show a day's sessions and planned breaks",
+        description="Show a day's sessions, the breaks between them with a suggested "
+        "practice, and the end-of-day reflection time. Uses your configured schedule "
+        "(standing week or calendars), or the calendars given with --ics instead (to try "
+        "a feed before saving it).",
+    )
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day to plan (default: today)")
+    p.add_argument(
+        "--ics",
+        metavar="PATH_OR_URL",
+        action="extend",
+        nargs="+",
+        default=[],
+        help="plan from these iCalendar files or https links instead of your settings",
+    )
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.set_defaults(func=run)
+
+
+def _day(text: str | None, today: date) -> date:
+    from companion.cli import UserError
+
+    if text is None:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--date: {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion.cli import UserError
+    from companion.commands._common import paths_from, settings_from
+    from companion.core.clock import SystemClock
+    from companion.core.exercises import load_library
+    from companion.core.ical import CalendarError
+    from companion.core.planner import plan_day
+    from companion.core.schedule import local_zone_name, sessions_for, sessions_from_specs
+
+    clock = SystemClock()
+    day = _day(args.date, clock.now().date())
+    paths = paths_from(args)
+    settings = settings_from(args)
+    status = 0
+    if args.ics:
+        try:
+            sessions = sessions_from_specs(args.ics, settings, day, clock=clock)
+        except CalendarError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        schedule = sessions_for(settings, day, paths=paths, clock=clock)
+        for problem in schedule.problems:
+            print(f"companion: {problem}", file=sys.stderr)
+        if schedule.problems:
+            status = 1
+            if not schedule.from_cache:
+                return status
+        sessions = list(schedule.sessions)
+
+    library = load_library(paths.user_practices)
+    plan = plan_day(sessions, settings, day, library)
+    zone = local_zone_name(datetime.combine(day, datetime.min.time()).astimezone())
+    if args.json:
+        print(json.dumps(as_json(plan, zone), indent=2))
+    else:
+        titles = {e.id: e.title for e in library}
+        print(as_table(plan, zone, titles))
+    return status
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone().isoformat(timespec="seconds") if dt is not None else None
+
+
+def as_json(plan: DayPlan, zone: str) -> dict[str, Any]:
+    """The shape DESIGN.md promises, times with their UTC offset in the local zone."""
+    return {
+        "date": plan.date.isoformat(),
+        "timezone": zone,
+        "sessions": [
+            {"start": _iso(s.start), "end": _iso(s.end), "heavy": s.heavy} for s in plan.sessions
+        ],
+        "breaks": [
+            {
+                "start": _iso(b.start),
+                "end": _iso(b.end),
+                "minutes": b.minutes,
+                "exercise": b.exercise,
+            }
+            for b in plan.breaks
+        ],
+        "reflection_at": _iso(plan.reflection_at),
+    }
+
+
+def _hm(dt: datetime, day: date) -> str:
+    local = dt.astimezone()
+    shift = (local.date() - day).days
+    mark = f" ({shift:+d}d)" if shift else ""
+    return f"{local:%H:%M}{mark}"
+
+
+def as_table(plan: DayPlan, zone: str, titles: dict[str, str]) -> str:
+    """The day as a readable list, in time order."""
+    rows: list[tuple[datetime, str]] = []
+    for s in plan.sessions:
+        heavy = "  · heavy" if s.heavy else ""
+        rows.append((s.start, f"{_hm(s.start, plan.date)}–{_hm(s.end, plan.date)}  session{heavy}"))
+    for b in plan.breaks:
+        what = titles.get(b.exercise, b.exercise) if b.exercise else "no practice fits"
+        marks = " · after a heavy session" if b.after_heavy else ""
+        if b.longer:
+            marks += " · take a longer break"
+        rows.append(
+            (
+                b.start,
+                f"{_hm(b.start, plan.date)}–{_hm(b.end, plan.date)}  break · {b.minutes} min"
+                f" · {what}{marks}",
+            )
+        )
+    if plan.reflection_at is not None:
+        rows.append((plan.reflection_at, f"{_hm(plan.reflection_at, plan.date)}  reflection"))
+    rows.sort(key=lambda r: r[0])
+    head = f"{plan.date:%A %d %B %Y} ({zone})"
+    if not plan.sessions:
+        head += ": no sessions"
+    return "\n".join([head, *(f"  {text}" for _at, text in rows)])

@@ -1,0 +1,265 @@
+"""The offline calendar cache: derived sessions per source, and each source's last error.
+
+After a successful refresh the sessions for the next 14 days (start, end, heavy: nothing
+else, never a title) are written to `paths.calendar_cache`, atomically and 0600, so
+the app can plan without the network. The last error per source is kept in the same
+file for `companion doctor` and the tray tooltip; the last good sessions are kept
+alongside it. The raw feed never touches the disk.
+
+File shape (version 1):
+
+    {"version": 1, "sources": {"<id>": {
+        "refreshed_at": "2024-03-11T09:00:00+01:00" | null,
+        "first_day": "2024-03-11" | null, "days": 14,
+        "sessions": [["2024-03-11T09:00:00+01:00", "2024-03-11T09:50:00+01:00", false], ...],
+        "error": "one line" | null, "error_at": "..." | null}}}
+
+Two processes (the tray and a `companion plan`) may write it: read-modify-write runs
+under an inter-process file lock. An unreadable cache is treated as empty (it is
+derived data) and replaced at the next successful refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from companion.core.files import ensure_private_dir, make_private, write_atomic
+from companion.core.schedule import Session, in_range, to_local
+
+if TYPE_CHECKING:
+    from companion.core.paths import Paths
+    from companion.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+LOCK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class SourceCache:
+    """What the cache knows about one source."""
+
+    id: str
+    refreshed_at: datetime | None = None
+    first_day: date | None = None
+    days: int = 0
+    sessions: tuple[Session, ...] = ()
+    error: str | None = None
+    error_at: datetime | None = None
+
+    def covers(self, first_day: date, days: int = 1) -> bool:
+        if self.first_day is None or self.refreshed_at is None:
+            return False
+        return self.first_day <= first_day and first_day + timedelta(days=days) <= (
+            self.first_day + timedelta(days=self.days)
+        )
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        raise ValueError("naive time in cache")
+    return to_local(dt)
+
+
+def _to_json(entry: SourceCache) -> dict[str, Any]:
+    return {
+        "refreshed_at": _iso(entry.refreshed_at),
+        "first_day": entry.first_day.isoformat() if entry.first_day else None,
+        "days": entry.days,
+        "sessions": [[s.start.isoformat(), s.end.isoformat(), s.heavy] for s in entry.sessions],
+        "error": entry.error,
+        "error_at": _iso(entry.error_at),
+    }
+
+
+def _from_json(source_id: str, raw: Any) -> SourceCache:
+    if not isinstance(raw, dict):
+        raise ValueError("entry is not an object")
+    sessions = []
+    for item in raw.get("sessions") or []:
+        start, end, heavy = item
+        s, e = _parse_dt(start), _parse_dt(end)
+        if s is None or e is None:
+            raise ValueError("bad session")
+        sessions.append(Session(s, e, bool(heavy)))
+    first = raw.get("first_day")
+    error = raw.get("error")
+    return SourceCache(
+        id=source_id,
+        refreshed_at=_parse_dt(raw.get("refreshed_at")),
+        first_day=date.fromisoformat(first) if isinstance(first, str) else None,
+        days=int(raw.get("days") or 0),
+        sessions=tuple(sessions),
+        error=str(error) if error else None,
+        error_at=_parse_dt(raw.get("error_at")),
+    )
+
+
+def load(path: Path) -> dict[str, SourceCache]:
+    """Every source's cache entry; {} if the file is missing or unreadable."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        log.warning("%s is unreadable; planning without cached calendar sessions", path)
+        return {}
+    try:
+        if raw.get("version") != CACHE_VERSION:
+            return {}
+        return {str(k): _from_json(str(k), v) for k, v in raw["sources"].items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        log.warning("%s is unreadable; planning without cached calendar sessions", path)
+        return {}
+
+
+def _save(path: Path, entries: dict[str, SourceCache]) -> None:
+    doc = {
+        "version": CACHE_VERSION,
+        "sources": {k: _to_json(v) for k, v in sorted(entries.items())},
+    }
+    write_atomic(path, (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
+
+
+def _update(path: Path, change: Callable[[dict[str, SourceCache]], bool]) -> None:
+    """Read, change, write under the inter-process lock (only if `change` says so)."""
+    from filelock import FileLock
+
+    ensure_private_dir(path.parent)
+    lock_path = path.with_name(path.name + ".lock")
+    with FileLock(str(lock_path), timeout=LOCK_TIMEOUT, mode=0o600):
+        make_private(lock_path)
+        entries = load(path)
+        if change(entries):
+            _save(path, entries)
+
+
+def store_sessions(
+    path: Path,
+    source_id: str,
+    sessions: Iterable[Session],
+    *,
+    first_day: date,
+    days: int,
+    refreshed_at: datetime,
+) -> None:
+    """Record a successful refresh: the sessions of [first_day, +days); clears the error."""
+    entry = SourceCache(
+        id=source_id,
+        refreshed_at=refreshed_at,
+        first_day=first_day,
+        days=days,
+        sessions=tuple(sorted(sessions)),
+    )
+
+    def change(entries: dict[str, SourceCache]) -> bool:
+        entries[source_id] = entry
+        return True
+
+    _update(path, change)
+
+
+def store_error(path: Path, source_id: str, message: str, at: datetime) -> None:
+    """Record a failed refresh; the last good sessions stay."""
+
+    def change(entries: dict[str, SourceCache]) -> bool:
+        old = entries.get(source_id, SourceCache(id=source_id))
+        entries[source_id] = SourceCache(
+            id=source_id,
+            refreshed_at=old.refreshed_at,
+            first_day=old.first_day,
+            days=old.days,
+            sessions=old.sessions,
+            error=message.splitlines()[0] if message else "unknown error",
+            error_at=at,
+        )
+        return True
+
+    _update(path, change)
+
+
+def cached_sessions(
+    path: Path, source_id: str, first_day: date, days: int = 1
+) -> tuple[list[Session], datetime] | None:
+    """The cached sessions of [first_day, +days) and when they were fetched, or None if
+    the cache does not cover those days."""
+    entry = load(path).get(source_id)
+    if entry is None or not entry.covers(first_day, days) or entry.refreshed_at is None:
+        return None
+    return in_range(entry.sessions, first_day, days), entry.refreshed_at
+
+
+def prune(path: Path, keep_ids: Iterable[str]) -> None:
+    """Drop the entries of sources no longer configured."""
+    keep = set(keep_ids)
+    if not path.exists() or set(load(path)) <= keep:
+        return
+
+    def change(entries: dict[str, SourceCache]) -> bool:
+        gone = [k for k in entries if k not in keep]
+        for k in gone:
+            del entries[k]
+        return bool(gone)
+
+    _update(path, change)
+
+
+def last_errors(path: Path) -> dict[str, str]:
+    """Source id -> its last error line, for sources whose last refresh failed."""
+    return {k: v.error for k, v in load(path).items() if v.error}
+
+
+def doctor_report(paths: Paths, settings: Settings) -> list[tuple[bool, str, str]]:
+    """(ok, detail, fix) rows for `companion doctor`."""
+    from companion.core.schedule import source_name
+    from companion.core.secrets import fallback_path, keyring_usable
+
+    if settings.schedule_source != "calendar":
+        return [(True, f"standing week ({len(settings.week)} sessions a week)", "")]
+    if not settings.calendars:
+        return [(False, "calendar chosen but no calendar configured", "add one in Settings")]
+    entries = load(paths.calendar_cache)
+    rows: list[tuple[bool, str, str]] = []
+    for source in settings.calendars:
+        name = source_name(source)
+        entry = entries.get(source.id)
+        if entry is None:
+            rows.append((False, f"{name}: not loaded yet", "run `companion plan` to load it"))
+            continue
+        cached = ""
+        if entry.refreshed_at is not None and entry.first_day is not None:
+            cached = (
+                f"{len(entry.sessions)} sessions cached for {entry.first_day} + {entry.days} "
+                f"days, refreshed {entry.refreshed_at:%Y-%m-%d %H:%M}"
+            )
+        if entry.error:
+            when = f" ({entry.error_at:%Y-%m-%d %H:%M})" if entry.error_at else ""
+            keep = f"; meanwhile the {cached}" if cached else "; nothing cached to fall back on"
+            rows.append(
+                (False, f"{entry.error}{when}", f"check the file or link in Settings{keep}")
+            )
+        else:
+            rows.append((True, f"{name}: {cached}", ""))
+    if any(s.kind == "url" for s in settings.calendars) and not keyring_usable():
+        rows.append(
+            (
+                False,
+                f"no system keyring: calendar links are kept in {fallback_path(paths)} (0600)",
+                "install or unlock a keyring (GNOME Keyring, KWallet, macOS Keychain)",
+            )
+        )
+    return rows

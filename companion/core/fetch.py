@@ -1,0 +1,230 @@
+"""Fetch a calendar feed over https (plain http only when allowed), carefully.
+
+A plain blocking function for a worker thread: a timeout (10 s by default, for the
+connection and for the whole download), a size cap (20 MB by default, enforced while
+streaming, so an endless body stops at the cap), and one clear line for every way it
+can go wrong. The URL is a secret: messages name it masked (scheme and host only),
+never the exception text of the network libraries (which may quote the full URL).
+The body is returned in memory and never written to disk.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from companion.core.ical import CalendarError
+from companion.core.secrets import mask_url
+
+if TYPE_CHECKING:
+    from companion.core.clock import Clock
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def format_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB"
+    if n >= 1024:
+        return f"{n / 1024:g} KB"
+    return f"{n} bytes"
+
+
+def normalise_url(url: str) -> str:
+    """webcal:// and webcals:// (what Apple and Google hand out) mean https://."""
+    url = url.strip()
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in ("webcal", "webcals"):
+        return "https" + url[len(scheme) :]
+    return url
+
+
+def check_url(url: str, *, allow_http: bool = False) -> str:
+    """The URL to fetch, or CalendarError if it may not be fetched (wrong scheme, no host)."""
+    name = mask_url(url)
+    url = normalise_url(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise CalendarError(f"{name}: not a valid web link") from None
+    scheme = parts.scheme.lower()
+    if scheme == "http" and not allow_http:
+        raise CalendarError(
+            f"{name}: plain http is not allowed (the link would travel unencrypted); "
+            "use the https link, or allow http in Settings"
+        )
+    if scheme not in ("http", "https") or not host:
+        raise CalendarError(f"{name}: not a web link; use an https:// address or a file")
+    return url
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but never from https down to plain http unless allowed."""
+
+    def __init__(self, name: str, allow_http: bool) -> None:
+        self._name = name
+        self._allow_http = allow_http
+
+    def redirect_request(  # noqa: PLR0917 - the signature urllib calls
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        scheme = urlsplit(newurl).scheme.lower()
+        if scheme == "http" and not self._allow_http:
+            raise CalendarError(
+                f"{self._name}: the server redirected to an unencrypted (http) address; "
+                "not followed"
+            )
+        if scheme not in ("http", "https"):
+            raise CalendarError(f"{self._name}: the server redirected to a non-web address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _http_problem(code: int) -> str:
+    if code in (404, 410):
+        return f"not found (HTTP {code}); the link may be wrong, or the calendar deleted"
+    if code in (401, 403):
+        return f"access denied (HTTP {code}); the link may have expired or need a login"
+    if code == 429:
+        return "the server asks to slow down (HTTP 429); it will be tried again later"
+    if 500 <= code < 600:
+        return f"the server had a problem (HTTP {code}); it will be tried again later"
+    return f"the server answered HTTP {code} instead of the calendar"
+
+
+def _network_problem(reason: object, timeout: float) -> str:
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, socket.gaierror):
+        return "cannot find the server (check the link and the network connection)"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the server refused the connection"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return "the server's certificate could not be verified; not connected"
+    if isinstance(reason, ssl.SSLError):
+        return "the secure connection failed"
+    if isinstance(reason, ConnectionError):
+        return "the connection was lost"
+    if isinstance(reason, OSError):
+        return "cannot connect (network error)"
+    return "cannot connect"
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
+        head.startswith(b"<") and b"<html" in head
+    )
+
+
+def fetch_calendar(
+    url: str,
+    *,
+    allow_http: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    clock: Clock | None = None,
+) -> bytes:
+    """The body of the calendar at `url`; CalendarError (one line, URL masked) otherwise.
+
+    `timeout` bounds the connection, each read, and (checked between reads) the whole
+    download. Blocking; run it in a worker thread.
+    """
+    if clock is None:
+        from companion.core.clock import SystemClock
+
+        clock = SystemClock()
+    name = mask_url(url)
+    target = check_url(url, allow_http=allow_http)
+    from companion import __version__
+
+    request = urllib.request.Request(  # noqa: S310 - check_url allowed only http(s)
+        target,
+        headers={
+            "User-Agent": f"GroundingCompanion/{__version__}",
+            "Accept": "text/calendar, text/plain;q=0.8, */*;q=0.5",
+            "Accept-Encoding": "identity",
+        },
+    )
+    opener = urllib.request.build_opener(_Redirects(name, allow_http))
+    deadline = clock.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return _read_body(
+                response, name, timeout=timeout, max_bytes=max_bytes, deadline=deadline, clock=clock
+            )
+    except CalendarError:
+        raise
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        exc.close()
+        raise CalendarError(f"{name}: {_http_problem(code)}") from None
+    except urllib.error.URLError as exc:
+        raise CalendarError(f"{name}: {_network_problem(exc.reason, timeout)}") from None
+    except http.client.IncompleteRead:
+        raise CalendarError(f"{name}: the download was cut off; it will be tried again") from None
+    except TimeoutError:
+        raise CalendarError(f"{name}: no answer within {timeout:g} s") from None
+    except (http.client.InvalidURL, ValueError):
+        raise CalendarError(f"{name}: not a valid web link") from None
+    except http.client.HTTPException:
+        raise CalendarError(f"{name}: the server sent a malformed answer") from None
+    except OSError as exc:
+        raise CalendarError(f"{name}: {_network_problem(exc, timeout)}") from None
+
+
+def _read_body(
+    response: Any, name: str, *, timeout: float, max_bytes: int, deadline: float, clock: Clock
+) -> bytes:
+    declared = response.headers.get("Content-Length")
+    expected: int | None = None
+    if declared is not None and declared.strip().isdigit():
+        expected = int(declared)
+        if expected > max_bytes:
+            raise CalendarError(
+                f"{name}: the calendar is larger than {format_size(max_bytes)} "
+                f"({format_size(expected)}); not loaded"
+            )
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        if clock.monotonic() > deadline:
+            raise CalendarError(f"{name}: no complete answer within {timeout:g} s")
+        chunk = response.read1(_CHUNK)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > max_bytes:
+            raise CalendarError(
+                f"{name}: the calendar is larger than {format_size(max_bytes)}; not loaded"
+            )
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    del chunks
+    if expected is not None and total < expected:
+        raise CalendarError(
+            f"{name}: the download was cut off ({format_size(total)} of "
+            f"{format_size(expected)}); it will be tried again"
+        )
+    content_type = response.headers.get_content_type()
+    if (content_type == "text/html" or _looks_like_html(body)) and b"BEGIN:VCALENDAR" not in body[
+        :4096
+    ].upper():
+        raise CalendarError(
+            f"{name}: got a web page instead of a calendar (the link may have expired, "
+            "be wrong, or need a login)"
+        )
+    return body

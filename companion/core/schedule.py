@@ -1,0 +1,394 @@
+"""Sessions: when the clinician is with a client, from the standing week or calendar feeds.
+
+A `Session` keeps only what planning needs (start, end, heavy). Times are aware and
+expressed in the machine's local zone; "local" is always asked of the operating system
+per instant (`datetime.astimezone()`), so 09:00 is 09:00 on both sides of a
+daylight-saving change and a change of `TZ` is followed at once.
+
+`sessions_for(settings, day, ...)` is the one entry point the planner, the CLI and the
+tray use: it picks the configured source (the standing week, or the calendar sources
+with their offline cache) and never raises for a broken calendar: it returns the
+sessions it could get plus one line per problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from companion.core.settings import CalendarSource, Settings
+
+if TYPE_CHECKING:
+    from companion.core.clock import Clock
+    from companion.core.paths import Paths
+
+#: How far ahead a successful calendar refresh caches sessions (days, from today).
+CACHE_DAYS = 14
+
+
+@dataclass(frozen=True, order=True)
+class Session:
+    """One session: aware start and end (end after start), and whether it is heavy."""
+
+    start: datetime
+    end: datetime
+    heavy: bool = False
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("Session times must be aware datetimes")
+        if self.end <= self.start:
+            raise ValueError("a session must end after it starts")
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and self.end > start
+
+    def local(self) -> Session:
+        """The same session with both times in the current local zone."""
+        return Session(to_local(self.start), to_local(self.end), self.heavy)
+
+
+# --- local time ------------------------------------------------------------------------------
+
+
+def to_local(dt: datetime) -> datetime:
+    """An aware datetime in the local zone with the offset right for that instant.
+
+    Aware input is converted; naive input (an iCalendar floating time) is read as local
+    wall time.
+    """
+    return dt.astimezone()
+
+
+def local_zone_name(at: datetime) -> str:
+    """The local zone's IANA name when it can be known (TZ, /etc/localtime,
+    /etc/timezone), else its abbreviation at `at` (e.g. "CET")."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    def valid(name: str) -> str | None:
+        name = name.strip()
+        if "zoneinfo/" in name:
+            name = name.rsplit("zoneinfo/", 1)[1]
+        if not name or name.startswith("/"):
+            return None
+        try:
+            ZoneInfo(name)
+        except Exception:
+            return None
+        return name
+
+    tz = os.environ.get("TZ")
+    if tz is not None:
+        found = valid(tz.lstrip(":"))
+        if found:
+            return found
+    else:
+        for candidate in _system_zone_names():
+            found = valid(candidate)
+            if found:
+                return found
+    return to_local(at).tzname() or "local"
+
+
+def _system_zone_names() -> list[str]:
+    out: list[str] = []
+    localtime = Path("/etc/localtime")
+    with contextlib.suppress(OSError):
+        if localtime.is_symlink():
+            out.append(str(localtime.resolve()))
+    with contextlib.suppress(OSError):
+        out.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    return out
+
+
+def local_at(day: date, at: time) -> datetime:
+    """Wall time `at` on `day` in the local zone (DST-correct for that date)."""
+    return datetime.combine(day, at.replace(tzinfo=None)).astimezone()
+
+
+def day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
+    """Local midnight starting `day` and local midnight `days` later (23/25 h on DST days)."""
+    return local_at(day, time()), local_at(day + timedelta(days=days), time())
+
+
+def add_minutes(start: datetime, minutes: float) -> datetime:
+    """`start` plus elapsed minutes, expressed in the local offset of the result."""
+    return to_local(start + timedelta(minutes=minutes))
+
+
+def in_range(sessions: Iterable[Session], first_day: date, days: int = 1) -> list[Session]:
+    """The sessions that overlap the local days [first_day, first_day + days), sorted."""
+    lo, hi = day_bounds(first_day, days)
+    return sorted(s for s in sessions if s.overlaps(lo, hi))
+
+
+def merge_overlapping(sessions: Iterable[Session]) -> list[Session]:
+    """Sessions merged where they overlap or touch (for gap purposes); heavy if any is."""
+    merged: list[Session] = []
+    for s in sorted(sessions):
+        if merged and s.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Session(last.start, max(last.end, s.end), last.heavy or s.heavy)
+        else:
+            merged.append(s)
+    return merged
+
+
+def dedupe(sessions: Iterable[Session]) -> list[Session]:
+    """Sorted, with exact duplicates (same start and end) folded; heavy if any is."""
+    by_span: dict[tuple[datetime, datetime], bool] = {}
+    for s in sessions:
+        key = (s.start, s.end)
+        by_span[key] = by_span.get(key, False) or s.heavy
+    return sorted(Session(a, b, h) for (a, b), h in by_span.items())
+
+
+# --- the standing week -----------------------------------------------------------------------
+
+
+def week_sessions(settings: Settings, first_day: date, days: int = 1) -> list[Session]:
+    """The standing week (with one-off changes) for the local days [first_day, +days).
+
+    A session that starts the evening before and runs past midnight is included.
+    A one-off `cancel` removes the standing session starting at that time on that date;
+    any other one-off adds a session.
+    """
+    by_date: dict[date, list[tuple[time, int, bool, bool]]] = {}
+    for o in settings.one_offs:
+        by_date.setdefault(o.day, []).append((o.start_time, o.minutes, o.heavy, o.cancel))
+    out: list[Session] = []
+    for offset in range(-1, days):
+        day = first_day + timedelta(days=offset)
+        changes = by_date.get(day, [])
+        cancelled = {start for start, _m, _h, cancel in changes if cancel}
+        planned = [
+            (w.start_time, w.minutes, w.heavy)
+            for w in settings.week
+            if w.weekday == day.weekday() and w.start_time not in cancelled
+        ]
+        planned += [(start, m, h) for start, m, h, cancel in changes if not cancel]
+        for start_time, minutes, heavy in planned:
+            start = local_at(day, start_time)
+            out.append(Session(start, add_minutes(start, minutes), heavy))
+    return in_range(dedupe(out), first_day, days)
+
+
+# --- calendar sources ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    """What `sessions_for` found: the sessions, and one line per problem met on the way."""
+
+    sessions: tuple[Session, ...]
+    problems: tuple[str, ...] = ()
+    from_cache: tuple[str, ...] = field(default=())  # display names of sources served from cache
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def source_name(source: CalendarSource) -> str:
+    """How a configured source is named in messages: its path, or its masked URL."""
+    if source.kind == "file":
+        return source.path
+    from companion.core.secrets import mask_url
+
+    if source.label:
+        return mask_url(source.label) if is_url(source.label) else source.label
+    return f"calendar {source.id}"
+
+
+def is_url(spec: str) -> bool:
+    return "://" in spec[:12]
+
+
+def read_spec(
+    spec: str,
+    *,
+    allow_http: bool = False,
+    clock: Clock | None = None,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> tuple[bytes, str]:
+    """The bytes of a source given as a path or a URL, and its display name.
+
+    Raises CalendarError (one line, URL masked) on any failure.
+    """
+    from companion.core import fetch
+    from companion.core.secrets import mask_url
+
+    if is_url(spec):
+        data = fetch.fetch_calendar(
+            spec,
+            allow_http=allow_http,
+            timeout=fetch.DEFAULT_TIMEOUT if timeout is None else timeout,
+            max_bytes=fetch.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+            clock=clock,
+        )
+        return data, mask_url(spec)
+    return read_file(Path(spec).expanduser(), spec, max_bytes=max_bytes), spec
+
+
+def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
+    """A calendar file's bytes; CalendarError naming the file for anything that goes wrong."""
+    from companion.core.fetch import DEFAULT_MAX_BYTES, format_size
+    from companion.core.ical import CalendarError
+
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(cap + 1)
+    except FileNotFoundError:
+        raise CalendarError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise CalendarError(f"{name}: is a folder, not a calendar file") from None
+    except PermissionError:
+        raise CalendarError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise CalendarError(f"{name}: cannot be read ({exc.strerror or 'I/O error'})") from None
+    if len(data) > cap:
+        raise CalendarError(f"{name}: larger than {format_size(cap)}; not loaded")
+    return data
+
+
+def read_source(
+    source: CalendarSource,
+    paths: Paths,
+    *,
+    allow_http: bool = False,
+    clock: Clock | None = None,
+    timeout: float | None = None,
+) -> bytes:
+    """The bytes of a configured source (a file, or a URL kept in the keyring)."""
+    from companion.core import secrets
+    from companion.core.ical import CalendarError
+
+    name = source_name(source)
+    if source.kind == "file":
+        return read_file(Path(source.path).expanduser(), name)
+    url = secrets.get_url(source.id, paths)
+    if not url:
+        raise CalendarError(f"{name}: no link stored for this calendar; add it again in Settings")
+    data, _name = read_spec(url, allow_http=allow_http, clock=clock, timeout=timeout)
+    return data
+
+
+def sessions_from_specs(
+    specs: Sequence[str],
+    settings: Settings,
+    first_day: date,
+    days: int = 1,
+    *,
+    clock: Clock | None = None,
+    timeout: float | None = None,
+) -> list[Session]:
+    """Sessions from ad-hoc sources (paths or URLs, e.g. `plan --ics`); no cache involved.
+
+    Raises CalendarError for the first source that fails.
+    """
+    from companion.core.ical import EventRules, parse_sessions
+
+    rules = EventRules.from_settings(settings)
+    found: list[Session] = []
+    for spec in specs:
+        data, name = read_spec(spec, allow_http=settings.allow_http, clock=clock, timeout=timeout)
+        found += parse_sessions(data, name, first_day, days, rules)
+    return dedupe(found)
+
+
+def sessions_for(
+    settings: Settings,
+    day: date,
+    *,
+    paths: Paths | None = None,
+    clock: Clock | None = None,
+    days: int = 1,
+    refresh: bool = True,
+    timeout: float | None = None,
+) -> DaySchedule:
+    """The sessions overlapping the local days [day, day + days) from the configured source.
+
+    Standing week: computed from settings. Calendar: each source is read (file) or fetched
+    (URL) when `refresh` is true, its sessions for the next CACHE_DAYS days are cached,
+    and its error (or success) is recorded for `doctor`. A source that fails, or
+    `refresh=False`, is served from the cache; each failure adds one line to `problems`.
+    Plain blocking code: run it in a worker thread from the GUI.
+    """
+    if settings.schedule_source != "calendar":
+        return DaySchedule(tuple(week_sessions(settings, day, days)))
+    if paths is None or clock is None:
+        raise ValueError("calendar sources need paths and a clock")
+    if not settings.calendars:
+        return DaySchedule((), ("no calendar configured; add one in Settings",))
+
+    from companion.core import calcache
+    from companion.core.ical import CalendarError, EventRules, parse_sessions
+
+    rules = EventRules.from_settings(settings)
+    today = clock.now().date()
+    found: list[Session] = []
+    problems: list[str] = []
+    cached_names: list[str] = []
+    for source in settings.calendars:
+        name = source_name(source)
+        if refresh:
+            try:
+                data = read_source(
+                    source, paths, allow_http=settings.allow_http, clock=clock, timeout=timeout
+                )
+                window = parse_sessions(data, name, today, CACHE_DAYS, rules)
+                calcache.store_sessions(
+                    paths.calendar_cache,
+                    source.id,
+                    window,
+                    first_day=today,
+                    days=CACHE_DAYS,
+                    refreshed_at=clock.now(),
+                )
+                window_end = today + timedelta(days=CACHE_DAYS)
+                if today <= day and day + timedelta(days=days) <= window_end:
+                    found += in_range(window, day, days)
+                else:
+                    found += parse_sessions(data, name, day, days, rules)
+                del data
+                continue
+            except CalendarError as exc:
+                message = str(exc)
+                calcache.store_error(paths.calendar_cache, source.id, message, clock.now())
+        else:
+            message = ""
+        cached = calcache.cached_sessions(paths.calendar_cache, source.id, day, days)
+        if cached is None:
+            problems.append(message or f"{name}: not loaded yet and nothing cached for {day}")
+            continue
+        sessions, refreshed_at = cached
+        found += sessions
+        cached_names.append(name)
+        if message:
+            when = refreshed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            problems.append(f"{message}; using the sessions cached {when}")
+    calcache.prune(paths.calendar_cache, [s.id for s in settings.calendars])
+    return DaySchedule(tuple(dedupe(found)), tuple(problems), tuple(cached_names))
+
+
+def refresh_calendars(
+    settings: Settings, *, paths: Paths, clock: Clock, timeout: float | None = None
+) -> DaySchedule:
+    """Fetch every configured source now and refresh the cache (the 15-minute job).
+
+    Returns today's sessions and the problems met; run it off the GUI thread.
+    """
+    return sessions_for(
+        settings, clock.now().date(), paths=paths, clock=clock, refresh=True, timeout=timeout
+    )

@@ -1,0 +1,232 @@
+"""Break windows, suggested practices and the reflection time for a day."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from companion.core.exercises import Library, load_library
+from companion.core.planner import PRACTICE_MARGIN, BreakWindow, plan_day
+from companion.core.schedule import Session, week_sessions
+from companion.core.settings import OneOff, Settings
+
+DAY = date(2024, 6, 10)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture
+def local_tz() -> Iterator[Callable[[str], None]]:
+    old = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def at(h: int, m: int = 0, d: date = DAY) -> datetime:
+    return datetime(d.year, d.month, d.day, h, m).astimezone()
+
+
+def s(h: int, m: int, minutes: int = 50, heavy: bool = False, d: date = DAY) -> Session:
+    start = at(h, m, d)
+    return Session(start, (start + timedelta(minutes=minutes)).astimezone(), heavy)
+
+
+def windows(breaks: tuple[BreakWindow, ...]) -> list[str]:
+    return [f"{b.start:%H:%M}-{b.end:%H:%M} {b.minutes}" for b in breaks]
+
+
+def test_windows_between_sessions_with_grace_and_wrapup(library: Library) -> None:
+    sessions = [s(9, 0), s(10, 0), s(11, 0), s(13, 0)]
+    plan = plan_day(sessions, Settings(), DAY, library)
+    assert windows(plan.breaks) == ["09:50-09:59 9", "10:50-10:59 9", "11:50-12:59 69"]
+    assert all(b.exercise in library for b in plan.breaks)
+    graced = plan_day(sessions, Settings(grace_minutes=3, wrapup_minutes=2), DAY, library)
+    assert windows(graced.breaks)[0] == "09:53-09:58 5"
+
+
+def test_back_to_back_overlapping_and_short_gaps_give_no_window(library: Library) -> None:
+    sessions = [
+        s(9, 0),
+        s(9, 50),  # back to back with the first
+        s(10, 30, 60),  # overlaps the one before; the block runs to 11:30
+        s(11, 0, 20),  # inside the one before
+        s(11, 34),  # window 11:30-11:33: 3 minutes, under the minimum of 4
+        s(12, 29),  # window 12:24-12:28: exactly the minimum
+    ]
+    plan = plan_day(sessions, Settings(), DAY, library)
+    assert windows(plan.breaks) == ["12:24-12:28 4"]
+    assert len(plan.sessions) == 6  # the plan still lists every session
+
+
+def test_the_practice_ends_a_minute_before_the_next_session_even_with_no_wrapup(
+    library: Library,
+) -> None:
+    sessions = [s(9, 0), s(9, 55)]  # five minutes between
+    plan = plan_day(sessions, Settings(wrapup_minutes=0), DAY, library)
+    (window,) = plan.breaks
+    assert window.end == at(9, 55) and window.minutes == 5
+    assert window.exercise is not None
+    fitted = library[window.exercise]
+    from companion.core.exercises import fit
+
+    chosen = fit(fitted, (at(9, 55) - PRACTICE_MARGIN - at(9, 50)).total_seconds())
+    assert chosen is not None
+    assert at(9, 50) + timedelta(seconds=chosen.total_seconds) <= at(9, 55) - PRACTICE_MARGIN
+    # A window where no practice fits is still a window, with no suggestion.
+    bare = plan_day(sessions, Settings(wrapup_minutes=0), DAY, Library([]))
+    assert [(b.minutes, b.exercise) for b in bare.breaks] == [(5, None)]
+
+
+def test_heavy_sessions_prefer_longer_practices_and_three_in_a_row_are_marked(
+    library: Library,
+) -> None:
+    sessions = [
+        s(9, 0, heavy=True),
+        s(10, 0, heavy=True),
+        s(11, 0, heavy=True),
+        s(12, 0),
+        s(13, 0),
+    ]
+    plan = plan_day(sessions, Settings(), DAY, library)
+    flags = [(b.after_heavy, b.longer) for b in plan.breaks]
+    assert flags == [(True, False), (True, False), (True, True), (False, False)]
+    light = plan_day([x for x in sessions if not x.heavy] + [s(14, 0)], Settings(), DAY, library)
+    assert not any(b.after_heavy or b.longer for b in light.breaks)
+    # After a heavy session the suggestion is the deeper-practice choice for the window.
+    from companion.core.exercises import choose_for_window
+
+    differs = 0
+    for gap in range(10, 60):
+        after = [s(9, 0, heavy=True), s(10, gap - 10)]
+        before = [s(9, 0), s(10, gap - 10)]
+        seconds = (gap - 1) * 60.0  # wrap-up 1 minute
+        heavy_pick = plan_day(after, Settings(), DAY, library).breaks[0].exercise
+        light_pick = plan_day(before, Settings(), DAY, library).breaks[0].exercise
+        assert heavy_pick == choose_for_window(library, seconds, prefer_long=True)[0].id
+        assert light_pick == choose_for_window(library, seconds)[0].id
+        differs += heavy_pick != light_pick
+    assert differs > 0
+
+
+def test_favourites_come_first(library: Library) -> None:
+    favourite = sorted(e.id for e in library if e.total_seconds <= 4 * 60)[0]
+    plan = plan_day([s(9, 0), s(10, 0)], Settings(favourite_practices=(favourite,)), DAY, library)
+    assert plan.breaks[0].exercise == favourite
+
+
+def test_reflection_time() -> None:
+    sessions = [s(9, 0), s(16, 0)]
+    assert plan_day(sessions, Settings(), DAY, None).reflection_at == at(17, 0)
+    fixed = Settings(reflection_time="18:30")
+    assert plan_day(sessions, fixed, DAY, None).reflection_at == at(18, 30)
+    # A fixed time before the day's last session ends never opens during it.
+    late = [s(9, 0), s(18, 0)]
+    assert plan_day(late, fixed, DAY, None).reflection_at == at(19, 0)
+
+
+def test_an_empty_day(library: Library) -> None:
+    plan = plan_day([], Settings(), DAY, library)
+    assert plan.sessions == () and plan.breaks == () and plan.reflection_at is None
+    wanted = Settings(reflection_on_free_days=True)
+    assert plan_day([], wanted, DAY, library).reflection_at == at(18, 30)  # end of working hours
+    wanted_at = Settings(reflection_on_free_days=True, reflection_time="17:15")
+    assert plan_day([], wanted_at, DAY, library).reflection_at == at(17, 15)
+    one = plan_day([s(9, 0)], Settings(), DAY, library)
+    assert one.breaks == () and one.reflection_at == at(10, 0)
+
+
+def test_a_session_across_midnight(library: Library) -> None:
+    tuesday = DAY + timedelta(days=1)
+    sessions = [s(22, 0), s(23, 30), s(0, 40, d=tuesday), s(9, 0, d=tuesday)]
+    monday = plan_day(sessions, Settings(), DAY, library)
+    assert windows(monday.breaks) == ["22:50-23:29 39"]
+    assert monday.reflection_at == at(0, 30, tuesday)  # after the last session that starts Monday
+    plan = plan_day(sessions, Settings(), tuesday, library)
+    assert [f"{x.start:%H:%M}" for x in plan.sessions] == ["23:30", "00:40", "09:00"]
+    assert windows(plan.breaks)[0] == "00:20-00:39 19"
+    assert plan.reflection_at == at(10, 0, tuesday)
+
+
+def test_daylight_saving_day(local_tz: Callable[[str], None], library: Library) -> None:
+    local_tz("Europe/Berlin")
+    change = date(2024, 3, 31)  # a Sunday, 02:00 -> 03:00
+    settings = Settings(
+        week=tuple(w for w in Settings().week if w.weekday == 0),  # Monday's sessions...
+        one_offs=(
+            OneOff(date="2024-03-31", start="01:30"),
+            OneOff(date="2024-03-31", start="03:30"),
+        ),
+    )
+    plan = plan_day(week_sessions(settings, change), settings, change, library)
+    (window,) = plan.breaks
+    # 01:30 + 50 min of real time is 03:20 summer time; the window runs to 03:29.
+    assert windows(plan.breaks) == ["03:20-03:29 9"]
+    assert window.start.utcoffset() == timedelta(hours=2)
+
+
+def test_a_simulated_month_never_puts_a_window_inside_a_session(
+    local_tz: Callable[[str], None], library: Library
+) -> None:
+    local_tz("America/New_York")
+    rng = random.Random(5)
+    first = date(2024, 10, 20)  # spans the November change
+    sessions: list[Session] = []
+    for offset in range(35):
+        d = first + timedelta(days=offset)
+        t = at(7, rng.choice((0, 15, 30)), d)
+        for _ in range(rng.randint(0, 9)):
+            length = rng.choice((30, 45, 50, 60, 90))
+            sessions.append(
+                Session(t, (t + timedelta(minutes=length)).astimezone(), rng.random() < 0.3)
+            )
+            if length == 90 and rng.random() < 0.5:  # a short call inside a long block
+                inner = (t + timedelta(minutes=20)).astimezone()
+                sessions.append(Session(inner, (inner + timedelta(minutes=15)).astimezone()))
+            t = (
+                t + timedelta(minutes=length + rng.choice((-20, 0, 0, 3, 4, 5, 10, 15, 60)))
+            ).astimezone()
+        if rng.random() < 0.2:  # a late one across midnight
+            late = at(23, 30, d)
+            sessions.append(Session(late, (late + timedelta(minutes=50)).astimezone()))
+    settings = Settings(grace_minutes=1)
+    seen = 0
+    for offset in range(35):
+        d = first + timedelta(days=offset)
+        plan = plan_day(sessions, settings, d, library)
+        for b in plan.breaks:
+            seen += 1
+            assert b.end - b.start >= timedelta(minutes=settings.min_gap_minutes)
+            assert b.start.date() == d or any(x.start.date() < d for x in plan.sessions)
+            for x in sessions:
+                assert not (x.start < b.end and b.start < x.end), (d, b, x)
+            nxt = min(x.start for x in sessions if x.start >= b.end)
+            if b.exercise is not None:
+                practice = library[b.exercise]
+                from companion.core.exercises import fit
+
+                fitted = fit(
+                    practice, (min(b.end, nxt - PRACTICE_MARGIN) - b.start).total_seconds()
+                )
+                assert fitted is not None
+                assert b.start + timedelta(seconds=fitted.total_seconds) <= nxt - PRACTICE_MARGIN
+        if plan.reflection_at is not None:
+            for x in sessions:
+                assert not (x.start <= plan.reflection_at < x.end)
+    assert seen > 60
