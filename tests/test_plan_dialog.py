@@ -1,0 +1,83 @@
+"""Today's plan: sessions, breaks and the reflection as a calm list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from PySide6.QtWidgets import QPushButton
+
+from companion.ui.plan_dialog import PlanDialog
+
+DAY = date(2026, 3, 10)
+
+
+def at(hh: int, mm: int = 0) -> datetime:
+    return datetime(DAY.year, DAY.month, DAY.day, hh, mm).astimezone()
+
+
+@dataclass
+class S:
+    start: datetime
+    end: datetime
+    heavy: bool = False
+
+
+@dataclass
+class B:
+    start: datetime
+    end: datetime
+    minutes: int
+    exercise: str | None
+    after_heavy: bool = False
+
+
+@dataclass
+class Plan:
+    date: date
+    sessions: list[S] = field(default_factory=list)
+    breaks: list[B] = field(default_factory=list)
+    reflection_at: datetime | None = None
+
+
+def sample() -> Plan:
+    sessions = [S(at(9), at(9, 50)), S(at(10), at(10, 50), heavy=True), S(at(11), at(11, 50))]
+    breaks = [
+        B(at(9, 50), at(9, 59), 9, "box-5"),
+        B(at(10, 50), at(10, 59), 9, "cyclic-sighing-5", after_heavy=True),
+        B(at(11, 50), at(11, 50) + timedelta(minutes=3), 3, None),
+    ]
+    return Plan(DAY, sessions, breaks, at(12))
+
+
+def test_lists_sessions_breaks_and_reflection_in_order(qtbot) -> None:
+    dialog = PlanDialog(sample(), titles={"box-5": "Box breathing"})
+    qtbot.addWidget(dialog)
+    rows = dialog.texts()
+    assert rows == [
+        "09:00–09:50  Session",
+        "09:50–09:59  Break, 9 min  Box breathing",
+        "10:00–10:50  Session · heavy",
+        "10:50–10:59  Break, 9 min · after a heavy session  Cyclic sighing 5",
+        "11:00–11:50  Session",
+        "11:50–11:53  Break, 3 min  a pause (no practice fits)",
+        "12:00  End-of-day reflection",
+    ]
+    assert dialog.heading.text() == "Tuesday 10 March"
+    assert dialog.summary.text() == "3 sessions (1 heavy) · 3 breaks · reflection at 12:00"
+
+
+def test_a_free_day_says_so(qtbot) -> None:
+    dialog = PlanDialog(Plan(DAY))
+    qtbot.addWidget(dialog)
+    assert dialog.texts() == []
+    assert dialog.summary.text() == "A free day: no sessions, nothing planned."
+    assert dialog.rows.isHidden()
+
+
+def test_every_control_is_named(qtbot) -> None:
+    dialog = PlanDialog(sample())
+    qtbot.addWidget(dialog)
+    assert dialog.rows.accessibleName()
+    for button in dialog.findChildren(QPushButton):
+        assert button.accessibleName()
