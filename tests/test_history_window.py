@@ -1,0 +1,311 @@
+"""Look back: the history window renders with no data, a day, a month and five years;
+its numbers reach screen readers; the glimmer jar searches newest first."""
+
+from __future__ import annotations
+
+import json
+import time as systime
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from companion.core import insights
+from companion.core.clock import FakeClock
+from companion.core.journal import SCHEMA_VERSION, Journal
+from companion.core.paths import Paths, resolve_paths
+from companion.core.records import (
+    DaySummaryRecord,
+    GlimmerRecord,
+    OfferRecord,
+    PracticeRecord,
+    Record,
+    ReflectionRecord,
+    to_doc,
+)
+from companion.core.settings import Settings
+from companion.ui import style
+from companion.ui.history import ChartSeries, ChartSpec, ChartView, HistoryWindow
+
+TZ = timezone(timedelta(hours=1))
+TODAY = date(2026, 3, 6)  # a Friday
+TITLES = {"box-5": "Box breathing", "pmr-4": "Muscle relaxation (4 groups)"}
+
+
+def at(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=TZ)
+
+
+def day_records(day: date, n: int) -> list[Record]:
+    if day.weekday() >= 5:
+        return []
+    out: list[Record] = [DaySummaryRecord(at=at(day, 18), sessions=6, heavy=n % 4)]
+    for k, hh in enumerate((9, 10, 11, 13, 14, 15)):
+        out.append(
+            OfferRecord(
+                at=at(day, hh, 50),
+                window_start=at(day, hh, 50),
+                window_end=at(day, hh, 59),
+                outcome="taken" if k % 2 == 0 else "skipped",
+            )
+        )
+        if k % 2 == 0:
+            out.append(
+                PracticeRecord(
+                    at=at(day, hh, 51),
+                    exercise="box-5" if k else "pmr-4",
+                    planned_seconds=300,
+                    actual_seconds=300,
+                    completed=True,
+                    rating_before=6,
+                    rating_after=3 if k else 4,
+                )
+            )
+    out.append(GlimmerRecord(at=at(day, 12), text=f"a steady moment number {n}"))
+    out.append(
+        ReflectionRecord(
+            at=at(day, 18, 5),
+            day=day,
+            still_with_me=n % 11,
+            energy=5,
+            connected=7,
+            warning_signs=("body",),
+        )
+    )
+    return out
+
+
+def fill(journal: Journal, days: int) -> int:
+    """`days` days of records ending today, written straight into the yearly files
+    (appending 40,000 records through the API one by one would take minutes)."""
+    files: dict[Path, dict[str, Any]] = defaultdict(
+        lambda: {"meta": {"1": {"schema": SCHEMA_VERSION}}, "records": {}}
+    )
+    count = 0
+    for n in range(days):
+        day = TODAY - timedelta(days=days - 1 - n)
+        for r in day_records(day, n):
+            table = files[journal.file_for(r.on)]["records"]
+            table[str(len(table) + 1)] = to_doc(r)
+            count += 1
+    for path, data in files.items():
+        path.write_text(json.dumps(data, separators=(",", ":")))
+    return count
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return resolve_paths(tmp_path / "data").ensure()
+
+
+def make(qtbot, paths: Paths, days: int = 0, **kw) -> HistoryWindow:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(TODAY, 17, 30))
+    journal = Journal(paths, clock, backups=False)
+    fill(journal, days)
+    journal.open()
+    win = HistoryWindow(journal, clock, Settings(heavy_limit_percent=40), titles=TITLES, **kw)
+    qtbot.addWidget(win)
+    return win
+
+
+def render(qtbot, win: HistoryWindow) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitExposed(win):
+        win.show()
+    for card in win.cards.values():
+        assert not card.chart.grab().toImage().isNull()
+    assert not win.grab().toImage().isNull()
+
+
+@pytest.mark.parametrize("days", [0, 1, 30])
+def test_renders_with_little_data(qtbot, paths: Paths, days: int) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, days)
+    render(qtbot, win)
+    assert set(win.cards) == {"practice", "checkin", "breaks", "heavy", "glimmers", "activation"}
+    if days == 0:
+        assert win.current.is_empty
+        assert "Nothing recorded" in win.summary.text()
+        assert "No practice recorded" in win.cards["practice"].chart.accessibleDescription()
+    else:
+        assert not win.current.is_empty
+    win.set_kind("month")
+    render(qtbot, win)
+    win.step(-1)
+    render(qtbot, win)
+    win.show_jar()
+    assert win.jar.loaded
+    workdays = sum(1 for n in range(days) if (TODAY - timedelta(days=n)).weekday() < 5)
+    assert win.jar.model.rowCount() == workdays
+
+
+@pytest.mark.slow
+def test_renders_five_years_quickly(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    start = systime.perf_counter()
+    win = make(qtbot, paths, 1825)
+    render(qtbot, win)
+    win.set_kind("month")
+    render(qtbot, win)
+    for _ in range(12):
+        win.step(-1)
+    render(qtbot, win)
+    win.set_kind("week")
+    win.back_to_now()
+    win.show_jar()
+    assert win.jar.model.rowCount() > 1200
+    assert systime.perf_counter() - start < 20  # generous: a test, not the benchmark
+
+
+def test_the_week_view_numbers(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, 30)
+    h = win.current
+    assert h.period == insights.period_containing("week", TODAY)
+    # Monday to Friday: 3 practices of 5 min each
+    assert h.practice_minutes == (15.0,) * 5 + (0.0, 0.0)
+    practice = win.cards["practice"].chart.accessibleDescription()
+    assert "Practice minutes per day." in practice
+    assert "Monday 2 March: 15 min" in practice and "Sunday 8 March: 0 min" in practice
+    heavy = win.cards["heavy"].chart.accessibleDescription()
+    assert "your limit 40%: 40%" in heavy
+    breaks = win.cards["breaks"].chart.accessibleDescription()
+    assert "Offered. Monday 2 March: 6" in breaks and "Taken. Monday 2 March: 3" in breaks
+    activation = win.cards["activation"]
+    assert activation.spec.labels == ["Box breathing", "Muscle relaxation (4 groups)"]
+    assert "Box breathing (44 ratings): 3.0" in activation.chart.accessibleDescription()
+    assert "5 rated sessions" in activation.note.text()
+    assert not win.next_button.isEnabled() and not win.now_button.isEnabled()
+    win.step(-1)
+    assert win.next_button.isEnabled() and win.now_button.isEnabled()
+    win.step(1)
+    win.step(1)  # the future is not shown
+    assert win.period == insights.period_containing("week", TODAY)
+
+
+def test_few_ratings_are_gathering_not_shown(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, 3)  # Wednesday to Friday: 3 pmr-4 ratings, 6 box-5 ratings
+    activation = win.cards["activation"]
+    assert activation.spec.labels == ["Box breathing"]
+    assert "Muscle relaxation (4 groups) (3 of 5)" in activation.note.text()
+
+
+def test_show_as_table(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, 30)
+    card = win.cards["checkin"]
+    assert card.stack.currentWidget() is card.chart
+    qtbot.mouseClick(card.toggle, Qt.MouseButton.LeftButton)
+    assert card.stack.currentWidget() is card.table
+    assert card.toggle.text() == "Show as chart"
+    t = card.table
+    assert (t.rowCount(), t.columnCount()) == (7, 4)
+    headers = [t.horizontalHeaderItem(c).text() for c in range(4)]
+    assert headers == ["", "Still with me", "Energy", "Connected"]
+    assert t.item(0, 0).text() == "Monday 2 March"
+    assert t.item(0, 2).text() == "5" and t.item(6, 1).text() == "–"
+    # the table follows the view
+    win.set_kind("month")
+    assert card.table.rowCount() == 31
+    qtbot.keyClick(card.toggle, Qt.Key.Key_Space)
+    assert card.stack.currentWidget() is card.chart
+
+
+def test_the_glimmer_jar_searches_newest_first(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, 10)
+    win.journal.add(
+        GlimmerRecord(at=at(TODAY, 16), text="Sun on the window sill", felt_in=("face",))
+    )
+    assert not win.jar.loaded  # nothing read until the jar is opened
+    win.show_jar()
+    model = win.jar.model
+    first = model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole)
+    assert first.startswith("Sun on the window sill\nFri 6 March 2026, 16:00 · felt in face")
+    assert model.rowCount() == 9
+    win.jar.search.setText("NUMBER 9")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=2000)
+    assert win.jar.count.text() == "1 of 9 glimmers matches."
+    win.jar.search.setText("")
+    win.jar.apply_search()
+    assert model.rowCount() == 9
+
+
+def test_keyboard_reaches_the_controls(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, 30)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.activateWindow()
+    win.week_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.week_button)
+    # Week and Month are one control, like radio buttons: arrows move between them
+    qtbot.keyClick(win.week_button, Qt.Key.Key_Right)
+    assert QApplication.focusWidget() is win.month_button
+    qtbot.keyClick(win.month_button, Qt.Key.Key_Space)
+    assert win.period.kind == "month" and win.month_button.isChecked()
+    seen = []
+    for _ in range(8):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is win.prev_button
+    qtbot.keyClick(win.prev_button, Qt.Key.Key_Space)
+    assert win.period == insights.period_containing("month", TODAY).shifted(-1)
+    assert win.cards["practice"].toggle in seen
+    assert all(
+        w.accessibleName()
+        for w in (win.week_button, win.month_button, win.prev_button, win.next_button)
+    )
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_light_and_dark(qtbot, paths: Paths, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    try:
+        style.apply(app, dark=dark)
+        win = make(qtbot, paths, 30)
+        render(qtbot, win)
+        chart = win.cards["practice"].chart
+        image = chart.grab().toImage()
+        background = image.pixelColor(2, 2)
+        assert (background.lightness() < 128) == dark
+        # some bar pixels in the accent colour are there
+        accent = style.palette_colors(chart).accent
+        found = any(
+            image.pixelColor(x, y) == accent
+            for x in range(0, image.width(), 3)
+            for y in range(0, image.height(), 3)
+        )
+        assert found
+    finally:
+        app.setPalette(before)
+
+
+def test_chart_view_draws_any_shape(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The reusable widget copes with gaps, negatives, a limit and tiny sizes."""
+    specs = [
+        ChartSpec("empty", [], []),
+        ChartSpec("gaps", ["a", "b", "c"], [ChartSeries("x", [None, 3.0, None], "line")]),
+        ChartSpec("limit", ["a"], [ChartSeries("x", [70.0])], unit="%", y_max=100, limit=50),
+        ChartSpec("neg", ["p", "q"], [ChartSeries("d", [2.5, -1.0])], horizontal=True),
+    ]
+    for spec in specs:
+        view = ChartView(spec)
+        qtbot.addWidget(view)
+        for w, h in ((400, 200), (30, 20)):
+            view.resize(w, h)
+            assert not view.grab().toImage().isNull()
+    assert ChartSpec("neg", ["p"], [ChartSeries("d", [None])]).describe().endswith("yet.")
+
+
+def test_companion_history_asks_for_the_window(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from companion.commands import _window
+    from companion.commands import history as command
+
+    opened = []
+    monkeypatch.setattr(_window, "open_window", lambda which, args: opened.append(which) or 0)
+    parser = argparse.ArgumentParser()
+    command.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["history"])
+    assert args.func(args) == 0 and opened == ["history"]

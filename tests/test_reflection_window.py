@@ -1,0 +1,418 @@
+"""The end-of-day window: keyboard-only use, drafts that survive a crash, the gentle note."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QApplication,
+    QPlainTextEdit,
+    QScrollBar,
+    QWidget,
+)
+
+from companion.core.clock import FakeClock
+from companion.core.drafts import Draft, DraftStore
+from companion.core.journal import Journal
+from companion.core.paths import Paths, resolve_paths
+from companion.core.records import (
+    DaySummaryRecord,
+    GlimmerRecord,
+    NoteShownRecord,
+    OfferRecord,
+    PracticeRecord,
+    ReflectionRecord,
+)
+from companion.core.settings import Settings
+from companion.ui import style
+from companion.ui.reflection import ReflectionWindow
+
+TZ = timezone(timedelta(hours=1))
+THURSDAY = date(2026, 3, 5)
+FRIDAY = date(2026, 3, 6)
+
+
+def at(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=TZ)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return resolve_paths(tmp_path / "data").ensure()
+
+
+def make(qtbot, paths: Paths, day: date = THURSDAY, **kw) -> ReflectionWindow:  # type: ignore[no-untyped-def]
+    clock = kw.pop("clock", None) or FakeClock(at(day, 17, 5))
+    journal = kw.pop("journal", None) or Journal(paths, clock).open()
+    settings = kw.pop("settings", Settings())
+    win = ReflectionWindow(journal, clock, settings, paths, **kw)
+    qtbot.addWidget(win)
+    return win
+
+
+def reflections(paths: Paths) -> list[ReflectionRecord]:
+    return Journal(paths, FakeClock(at(FRIDAY, 20))).query(ReflectionRecord)
+
+
+def press(qtbot, key: Qt.Key, times: int = 1) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(times):
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        qtbot.keyClick(widget, key)
+
+
+def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+
+
+# --- today at a glance ------------------------------------------------------------------------
+
+
+def test_the_glance_shows_today(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    journal.add(DaySummaryRecord(at=at(THURSDAY, 12), sessions=3, heavy=1))
+    for hh, outcome in ((9, "taken"), (10, "skipped"), (11, "taken")):
+        journal.add(
+            OfferRecord(
+                at=at(THURSDAY, hh, 50),
+                window_start=at(THURSDAY, hh, 50),
+                window_end=at(THURSDAY, hh, 59),
+                outcome=outcome,
+            )
+        )
+    journal.add(
+        PracticeRecord(
+            at=at(THURSDAY, 9, 51),
+            exercise="box-5",
+            planned_seconds=300,
+            actual_seconds=300,
+            completed=True,
+        )
+    )
+    journal.add(GlimmerRecord(at=at(THURSDAY, 11, 55), text="he laughed at his own joke"))
+    journal.add(GlimmerRecord(at=at(THURSDAY - timedelta(days=30), 10), text="a month ago"))
+    win = make(qtbot, paths, clock=clock, journal=journal, today_sessions=6, today_heavy=2)
+    g = win.glance_data
+    assert (g.sessions, g.heavy, g.offered, g.taken, g.practice_minutes) == (6, 2, 3, 2, 5)
+    assert "he laughed at his own joke" in win.glimmers_today.text()
+    assert win.reminder_glimmer is not None and win.reminder_glimmer.text == "a month ago"
+    assert "a month ago" in win.reminder.text()
+    names = [w.accessibleName() for w in win.findChildren(QWidget)]
+    assert "6 sessions, 2 heavy" in names and "2 of 3 breaks taken" in names
+    win.set_live_counts(7, 2)
+    assert win.glance_data.sessions == 7
+    assert not win.week_due and not win.week_box.isVisibleTo(win)
+
+
+def test_every_control_has_an_accessible_name(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, FRIDAY)
+    assert win.week_due
+    controls = [
+        w
+        for w in win.findChildren(QWidget)
+        if isinstance(w, QAbstractButton | QAbstractSlider | QPlainTextEdit)
+        and not isinstance(w, QScrollBar)
+    ]
+    assert len(controls) >= 3 + 3 + 4 + 3 + 3
+    assert [w for w in controls if not w.accessibleName()] == []
+    hint = "identify a client"
+    assert all(hint in win.fields[k].accessibleDescription() for k in win.fields)
+
+
+# --- keyboard only ----------------------------------------------------------------------------
+
+
+def test_keyboard_only_completion_on_the_weekly_day(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, FRIDAY)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["resilience"])
+
+    type_text(qtbot, "She called her sister for the first time in years")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "A warmth in my chest")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "I ate lunch away from my desk")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.sliders["still_with_me"].slider
+    press(qtbot, Qt.Key.Key_Right, 3)  # 5 -> 8
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Home)  # energy 0
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_End)  # connected 10
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.checks["intrusion"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab, 3)
+    assert QApplication.focusWidget() is win.checks["body"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.supervision["yes"]
+    press(qtbot, Qt.Key.Key_Right)  # move within the group to "No"
+    press(qtbot, Qt.Key.Key_Space)
+    assert win.supervision["no"].isChecked()
+    # Tab leaves the group; on to Save (the glimmer button is there only when its module is)
+    for _ in range(4):
+        if QApplication.focusWidget() is win.save_button:
+            break
+        press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.save_button
+    with qtbot.waitSignal(win.saved) as got:
+        press(qtbot, Qt.Key.Key_Space)
+
+    record = got.args[0]
+    [stored] = reflections(paths)
+    assert stored == record
+    assert stored.resilience == "She called her sister for the first time in years"
+    assert stored.body == "A warmth in my chest"
+    assert stored.did_well == "I ate lunch away from my desk"
+    assert (stored.still_with_me, stored.energy, stored.connected) == (8, 0, 10)
+    assert stored.warning_signs == ("intrusion", "body")
+    assert stored.supervision == "no" and not stored.skipped and stored.day == FRIDAY
+    assert not win.isVisible()
+    assert DraftStore(paths).load(FRIDAY) is None
+
+
+def test_ctrl_enter_saves_and_untouched_sliders_stay_unanswered(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["resilience"])
+    type_text(qtbot, "a small one")
+    qtbot.keyClick(win.fields["resilience"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [stored] = reflections(paths)
+    assert stored.resilience == "a small one"
+    assert (stored.still_with_me, stored.energy, stored.connected) == (None, None, None)
+    assert stored.supervision is None  # no week on a Thursday
+
+
+def test_skip_today(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths)
+    win.fields["body"].setPlainText("half typed")
+    win.save_draft()
+    assert DraftStore(paths).load(THURSDAY) is not None
+    with qtbot.waitSignal(win.skipped):
+        qtbot.mouseClick(win.skip_button, Qt.MouseButton.LeftButton)
+    [stored] = reflections(paths)
+    assert stored.skipped and stored.day == THURSDAY and stored.resilience == ""
+    assert DraftStore(paths).load(THURSDAY) is None
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def test_typing_saves_a_draft_that_comes_back(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths, FRIDAY)
+    win.fields["resilience"].setPlainText("a first step")
+    win.sliders["energy"].slider.setValue(3)
+    win.checks["avoidance"].setChecked(True)
+    win.supervision["not-needed"].setChecked(True)
+    assert win._draft_timer.isActive()  # debounced: not written on every keystroke
+    qtbot.waitUntil(lambda: DraftStore(paths).load(FRIDAY) is not None, timeout=3000)
+    win.close()  # closing keeps the draft, it does not save a reflection
+    assert reflections(paths) == []
+
+    again = make(qtbot, paths, FRIDAY)
+    assert again.fields["resilience"].toPlainText() == "a first step"
+    assert again.sliders["energy"].value() == 3
+    assert again.sliders["still_with_me"].value() is None
+    assert again.checks["avoidance"].isChecked() and not again.checks["body"].isChecked()
+    assert again.supervision["not-needed"].isChecked()
+
+
+def test_a_draft_from_another_day_is_not_restored(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    DraftStore(paths).save(Draft(day=THURSDAY - timedelta(days=1), resilience="yesterday"))
+    win = make(qtbot, paths)
+    assert win.fields["resilience"].toPlainText() == ""
+
+
+def test_reopening_after_saving_shows_todays_answers(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    win = make(qtbot, paths)
+    win.fields["did_well"].setPlainText("kept my boundary")
+    win.sliders["connected"].slider.setValue(7)
+    win.save()
+    again = make(qtbot, paths)
+    assert again.fields["did_well"].toPlainText() == "kept my boundary"
+    assert again.sliders["connected"].value() == 7
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import date
+    from companion.core.drafts import Draft, DraftStore
+    from companion.core.paths import resolve_paths
+    store = DraftStore(resolve_paths(sys.argv[1]).ensure())
+    day = date.fromisoformat(sys.argv[2])
+    n = 0
+    while True:
+        store.save(Draft(day=day, resilience=f"draft {n} " + "words " * 200, energy=n % 11))
+        print(n, flush=True)
+        n += 1
+    """
+)
+
+
+@pytest.mark.slow
+def test_the_draft_survives_a_killed_process(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    """A process writing drafts as fast as it can is SIGKILLed; the window restores a whole one."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(paths.data), THURSDAY.isoformat()],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert proc.stdout is not None
+    last = -1
+    try:
+        for line in proc.stdout:
+            last = int(line)
+            if last >= 25:
+                break
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    win = make(qtbot, paths)
+    text = win.fields["resilience"].toPlainText()
+    n = int(text.split()[1])
+    assert n >= last  # the last confirmed draft, or one written after it
+    assert text == f"draft {n} " + "words " * 200  # whole, not torn
+    assert win.sliders["energy"].value() == n % 11
+
+
+# --- the gentle note --------------------------------------------------------------------------
+
+
+def _strained_week(journal: Journal, end: date, high: int) -> None:
+    for n in range(1, 8):
+        day = end - timedelta(days=n)
+        journal.add(ReflectionRecord(at=at(day, 17), day=day, still_with_me=8 if n <= high else 3))
+
+
+def test_the_note_shows_once_and_can_be_dismissed(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    _strained_week(journal, THURSDAY, 4)
+    win = make(qtbot, paths, clock=clock, journal=journal)
+    assert win.note_frame.isVisibleTo(win)
+    text = win.note_text.text()
+    assert "supervision" in text and "peer consultation" in text and "own therapy" in text
+    assert "https://proqol.org" in text and "not a verdict" in text
+    [shown] = journal.query(NoteShownRecord)
+    assert not shown.dismissed and "4 of your last 7" in shown.note
+    qtbot.mouseClick(win.note_dismiss, Qt.MouseButton.LeftButton)
+    assert not win.note_frame.isVisibleTo(win)
+    assert [n.dismissed for n in journal.query(NoteShownRecord)] == [False, True]
+
+    # later the same week: no note, however strained
+    clock.advance(3 * 86400)
+    later = make(qtbot, paths, clock=clock, journal=journal)
+    assert not later.note_frame.isVisibleTo(later)
+
+
+def test_three_high_days_and_no_note_until_todays_answers_make_four(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    _strained_week(journal, THURSDAY, 3)
+    win = make(qtbot, paths, clock=clock, journal=journal)
+    assert not win.note_frame.isVisibleTo(win)
+    assert journal.query(NoteShownRecord) == []
+    with qtbot.waitExposed(win):
+        win.show()
+    win.sliders["still_with_me"].slider.setValue(9)
+    win.save()
+    # saved, and today's answer made a pattern: the window stays to show the note
+    assert win.isVisible() and win.note_frame.isVisible() and win.close_button.isVisible()
+    assert not win.form.isVisible()
+    assert len(journal.query(NoteShownRecord)) == 1
+    qtbot.mouseClick(win.note_dismiss, Qt.MouseButton.LeftButton)
+    assert not win.isVisible()
+
+
+# --- light and dark ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_renders_light_and_dark(qtbot, paths: Paths, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    try:
+        style.apply(app, dark=dark)
+        win = make(qtbot, paths, FRIDAY)
+        with qtbot.waitExposed(win):
+            win.show()
+        image = win.grab().toImage()
+        assert not image.isNull()
+        assert style.is_dark(win) == dark
+    finally:
+        app.setPalette(before)
+
+
+# --- the week and the glimmer prompt ----------------------------------------------------------
+
+
+def test_the_week_section_on_the_weekly_day(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(FRIDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    for n in range(1, 5):
+        day = FRIDAY - timedelta(days=n)
+        journal.add(DaySummaryRecord(at=at(day, 18), sessions=6, heavy=4))
+        journal.add(ReflectionRecord(at=at(day, 18), day=day, energy=4))
+        before = day - timedelta(days=7)
+        journal.add(ReflectionRecord(at=at(before, 18), day=before, energy=6))
+    settings = Settings(heavy_limit_percent=50, weekly_review_day=4)
+    win = make(qtbot, paths, clock=clock, journal=journal, settings=settings, today_sessions=6)
+    assert win.week_due and win.week_box.isVisibleTo(win)
+    assert (win.week.sessions, win.week.heavy) == (30, 16)
+    text = " ".join(win.week_lines)
+    assert "30 sessions, 16 heavy: 53 % heavy, above your own limit of 50 %." in text
+    assert "Energy: 4.0 on average, lower than the week before (6.0)." in text
+    assert "No practices this week · no glimmers noted" in text
+    assert "supervision" in win.findChild(QWidget, "sup-yes").accessibleName().lower()
+    win.supervision["not-needed"].setChecked(True)
+    assert win.save().supervision == "not-needed"
+
+
+def test_note_a_glimmer_from_the_reflection(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked = []
+
+    def fake_prompt(parent, journal, clock, source, practice_id=None):  # type: ignore[no-untyped-def]
+        asked.append(source)
+        record = GlimmerRecord(at=clock.now(), text="the light on the stairs", source=source)
+        journal.add(record)
+        return record
+
+    from companion.ui import reflection
+
+    monkeypatch.setattr(reflection, "_glimmer_prompt", lambda: fake_prompt)
+    win = make(qtbot, paths)
+    qtbot.mouseClick(win.glimmer_button, Qt.MouseButton.LeftButton)
+    assert asked == ["reflection"]
+    assert [g.text for g in win.glance_data.glimmers] == ["the light on the stairs"]
+    assert "the light on the stairs" in win.glimmers_today.text()
+
+
+def test_companion_reflect_asks_for_the_window(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from companion import cli
+    from companion.commands import _window
+
+    opened = []
+    monkeypatch.setattr(_window, "open_window", lambda which, args: opened.append(which) or 0)
+    assert cli.main(["reflect"]) == 0
+    assert opened == ["reflect"]
