@@ -25,6 +25,7 @@ COMMANDS = (
     "exercises",
     "glimmer",
     "reflect",
+    "history",
     "export",
     "doctor",
 )

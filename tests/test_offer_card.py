@@ -65,5 +65,8 @@ def test_the_card_never_takes_focus(qtbot) -> None:  # type: ignore[no-untyped-d
 def test_headline_counts_minutes_to_the_next_session() -> None:
     now = datetime(2026, 3, 2, 10, 50, tzinfo=TZ)
     assert headline_for(now, now + timedelta(minutes=9), now + timedelta(minutes=10)) == (
-        "Session ended · 9 min until 11:00"
+        "Session ended · 10 min until 11:00"
+    )
+    assert headline_for(now, now + timedelta(minutes=30), None) == (
+        "Session ended · 30 min to yourself"
     )

@@ -24,7 +24,8 @@ def test_commands_reach_the_running_app(qtbot, data_dir: Path) -> None:  # type:
     for command in ("glimmer", "reflect", "bogus"):
         t = threading.Thread(target=lambda c=command: answers.append(single.send(data_dir, c)))
         t.start()
-        qtbot.waitUntil(lambda n=len(answers): len(answers) > n, timeout=5000)
+        count = len(answers)
+        qtbot.waitUntil(lambda n=count: len(answers) > n, timeout=5000)
         t.join()
     assert received == ["glimmer", "reflect"]
     assert answers == [True, True, False]
@@ -42,17 +43,15 @@ def test_another_folder_is_another_instance(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_second_run_brings_the_first_forward_and_exits_0(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COMPANION_DATA_DIR": str(tmp_path / "d")}
-    first = subprocess.Popen(
-        [sys.executable, "-m", "companion", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "first.log"
+    with log.open("w") as out:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "companion", "run"], env=env, stdout=out, stderr=out
+        )
     try:
         deadline = time.monotonic() + 30
         while not single.send(tmp_path / "d", "show"):
-            assert first.poll() is None, first.communicate()
+            assert first.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the app never started listening"
             time.sleep(0.1)
         second = subprocess.run(

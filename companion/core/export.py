@@ -130,7 +130,10 @@ def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None)
         for ref in (r for r in items if isinstance(r, ReflectionRecord)):
             lines += _reflection_lines(ref)
         for n in (r for r in items if isinstance(r, NoteShownRecord)):
-            lines += [f"*A note was shown: {n.note}*", ""]
+            if n.dismissed:
+                lines += ["*You set the note aside.*", ""]
+            else:
+                lines += [f"*A note was shown: {n.note}*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

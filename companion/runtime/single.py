@@ -101,6 +101,9 @@ class Server:
 
         if not self._lock.tryLock(100):
             return False
+        lock_path = Path(self._lock.fileName())
+        if os.name == "posix" and lock_path.exists():
+            lock_path.chmod(0o600)
         QLocalServer.removeServer(self.name)  # a stale socket from a crash
         self.owner = self.server.listen(self.name)
         return self.owner

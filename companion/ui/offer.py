@@ -129,7 +129,7 @@ class OfferCard(QFrame):
         for b in self.findChildren(QPushButton):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 26)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 30)
 
     def showEvent(self, event: object) -> None:
         self._shown_at = self.clock.monotonic()
@@ -142,22 +142,27 @@ class OfferCard(QFrame):
         signal.emit(*args)  # type: ignore[attr-defined]
 
     def place_near(self, anchor: QRect | None) -> None:
-        """Bottom-right of the screen, or next to the tray icon when its place is known."""
+        """Near the tray icon, leaving room beside it for the desktop's own notification
+        (which appears in that corner and must not cover the card's buttons)."""
         self.adjustSize()
         screen = QGuiApplication.primaryScreen()
         area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
         margin = 16
+        band = self.fontMetrics().height() * 8  # about one notification's height
         x = area.right() - self.width() - margin
-        y = area.bottom() - self.height() - margin
+        y = area.bottom() - self.height() - margin - band
         if anchor is not None and anchor.isValid() and not anchor.isEmpty():
             if anchor.center().y() < area.center().y():
-                y = area.top() + margin  # tray at the top of the screen
+                y = area.top() + margin + band  # tray at the top of the screen
             x = min(max(area.left() + margin, anchor.center().x() - self.width() // 2), x)
-        self.move(QPoint(x, y))
+        self.move(QPoint(x, max(area.top(), y)))
 
 
 def headline_for(now: datetime, end: datetime, next_session: datetime | None) -> str:
-    minutes = max(0, int((end - now).total_seconds() // 60))
+    """ "Session ended · 10 min until 11:00": minutes to the next session, as a person
+    counts them (the practice itself stops a minute earlier)."""
+    until = next_session or end
+    minutes = max(0, round((until - now).total_seconds() / 60))
     if next_session is not None:
         return f"Session ended · {minutes} min until {next_session.strftime('%H:%M')}"
     return f"Session ended · {minutes} min to yourself"

@@ -1,0 +1,631 @@
+"""The composition root: the one place that knows every part and wires them together.
+
+Core decides (`Day`: what happens when), the runtime wakes us (`Wakeups`, the jump
+check, logind), the UI shows and reports intents. Everything here runs on the GUI
+thread; the calendar refresh runs in a worker and comes back through a signal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from companion.core.clock import Clock, ScaledClock, SystemClock
+from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
+from companion.core.exercises import Exercise, Library, choose_for_window, load_library
+from companion.core.journal import Journal
+from companion.core.paths import Paths, resolve_paths
+from companion.core.settings import Settings, SettingsError, load_settings, save_settings
+from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
+from companion.ui import style
+from companion.ui.offer import OfferCard, headline_for
+from companion.ui.tray import PAUSE_REST_OF_DAY, RESUME, CompanionWindow, Intents, Tray
+
+log = logging.getLogger("companion")
+
+CALENDAR_REFRESH_MS = 15 * 60 * 1000
+NO_TRAY_REASON = (
+    "Your desktop has no system tray, so this small window stands in for it. "
+    "Offers will still appear at the end of each session."
+)
+
+
+class _CalendarJob(QRunnable):
+    """Reads or fetches the calendar sources off the GUI thread."""
+
+    class Relay(QObject):
+        done = Signal(object)
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = _CalendarJob.Relay()
+
+    def run(self) -> None:
+        try:
+            result: object = self.work()
+        except Exception as exc:  # reported as one line; the last good plan stays
+            result = exc
+        self.relay.done.emit(result)
+
+
+class App(QObject):
+    status_changed = Signal(str)
+
+    def __init__(
+        self,
+        paths: Paths,
+        clock: Clock,
+        *,
+        wakeups: Any = None,
+        tray: bool | None = None,
+        sound: Any = None,
+        player_clock: Clock | None = None,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.paths = paths.ensure()
+        self.clock = clock
+        self.player_clock = player_clock or clock
+        self.demo = demo
+        self.messages: list[str] = []
+        self.settings = self._load_settings()
+        self.journal = Journal(paths, clock).open()
+        self.messages += self.journal.notices
+        self.library = self._load_library()
+        if sound is None:
+            from companion.runtime.sound import Sound
+
+            sound = Sound(self.settings.sound, ticks=self.settings.phase_ticks)
+        self.sound = sound
+        self.calendar_problems: tuple[str, ...] = ()
+        self.day = Day(
+            clock=clock, journal=self.journal, settings=self.settings, plan_for=self.plan_for
+        )
+        self.intents = Intents(self)
+        self._connect_intents()
+        if tray is None:
+            tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.has_tray = tray
+        self.view: Tray | CompanionWindow = (
+            Tray(self.intents, self)
+            if tray
+            else CompanionWindow(self.intents, reason=NO_TRAY_REASON)
+        )
+        self.wakeups = wakeups if wakeups is not None else ApsWakeups(self)
+        self.wakeups.wake.connect(self.on_wake)
+        self.jump = JumpDetector(clock)
+        self.jump_timer = QTimer(self)
+        self.jump_timer.setObjectName("clock-jump-check")
+        self.jump_timer.setInterval(JUMP_CHECK_MS)
+        self.jump_timer.timeout.connect(self.check_clock)
+        self.sleep_watch = SleepWatch(self)
+        self.sleep_watch.resumed.connect(self.replan)
+        self.calendar_timer = QTimer(self)
+        self.calendar_timer.setObjectName("calendar-refresh")
+        self.calendar_timer.setInterval(CALENDAR_REFRESH_MS)
+        self.calendar_timer.timeout.connect(self.refresh_calendar)
+        self.cards: dict[str, OfferCard] = {}
+        self.windows: dict[str, QWidget] = {}
+        self.player: QWidget | None = None
+        self._jobs: list[_CalendarJob] = []
+
+    # --- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.view.show()
+        if not self.has_tray:
+            log.warning("no system tray found; showing a small window instead")
+        for message in self.messages:
+            print(f"companion: {message}", file=sys.stderr)
+            self.view.notify("Grounding Companion", message)
+        self.replan()
+        self.jump_timer.start()
+        if self.settings.schedule_source == "calendar":
+            self.refresh_calendar()
+            self.calendar_timer.start()
+
+    def quit(self) -> None:
+        self.wakeups.shutdown()
+        self.jump_timer.stop()
+        self.calendar_timer.stop()
+        for card in list(self.cards.values()):
+            card.close()
+        close = getattr(self.sound, "close", None)
+        if close is not None:
+            close()
+        self.journal.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # --- planning ------------------------------------------------------------------------
+
+    def _load_settings(self) -> Settings:
+        try:
+            return load_settings(self.paths.settings)
+        except SettingsError as exc:
+            self.messages.append(f"{exc}; using the built-in defaults until it is fixed")
+            return Settings()
+
+    def _load_library(self) -> Library:
+        library = load_library(self.paths.user_practices)
+        self.messages += [f"{p} (skipped)" for p in library.problems]
+        return library
+
+    def plan_for(self, day: date) -> Any:
+        """Today's plan from what is known now (a calendar is served from its cache;
+        the worker refresh re-plans when it brings news)."""
+        from companion.core.planner import plan_day
+        from companion.core.schedule import sessions_for
+
+        found = sessions_for(self.settings, day, paths=self.paths, clock=self.clock, refresh=False)
+        if found.problems:
+            self.calendar_problems = found.problems
+        return plan_day(list(found.sessions), self.settings, day, self.library)
+
+    @Slot()
+    def replan(self) -> None:
+        self.day.replan(self.settings)
+        self.on_wake()
+
+    @Slot()
+    def check_clock(self) -> None:
+        if self.jump.check():
+            log.info("the clock moved (sleep, a change of time or zone); planning again")
+            self.replan()
+        else:
+            self.refresh_view()
+
+    def refresh_calendar(self) -> None:
+        # Import the calendar libraries here, on the GUI thread: a first import inside a
+        # worker thread can crash PySide6 (seen in tests about one run in four).
+        import companion.core.fetch
+        import companion.core.ical
+        import companion.core.secrets  # noqa: F401
+        from companion.core.schedule import refresh_calendars
+
+        settings, paths, clock = self.settings, self.paths, self.clock
+        job = _CalendarJob(lambda: refresh_calendars(settings, paths=paths, clock=clock))
+        job.setAutoDelete(False)
+        job.relay.done.connect(self._calendar_done)
+        self._jobs.append(job)
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(object)
+    def _calendar_done(self, result: object) -> None:
+        self._jobs = [j for j in self._jobs if j.relay is not self.sender()]
+        if isinstance(result, Exception):
+            self.calendar_problems = (f"calendar: {type(result).__name__}",)
+        else:
+            self.calendar_problems = tuple(getattr(result, "problems", ()))
+        self.replan()
+
+    # --- the clock reaches something ------------------------------------------------------
+
+    @Slot()
+    def on_wake(self) -> None:
+        for action in self.day.tick():
+            if isinstance(action, ShowOffer):
+                self.show_offer(action.offer)
+            elif isinstance(action, HideOffer):
+                self.hide_offer(action.key)
+            elif isinstance(action, OpenReflection):
+                self.open_reflection(automatic=True)
+        self.reschedule()
+        self.refresh_view()
+
+    def reschedule(self) -> None:
+        now = self.clock.now()
+        times = [self.day.next_midnight()]
+        nxt = self.day.next_wakeup()
+        if nxt is not None:
+            times.append(nxt)
+        # Wake at the next session start or end too, so the tray's state changes on time.
+        boundaries = sorted(
+            t for s in (self.day.plan.sessions if self.day.plan else ()) for t in (s.start, s.end)
+        )
+        upcoming = [t for t in boundaries if t > now]
+        if upcoming:
+            times.append(upcoming[0])
+        self.wakeups.set_times(sorted(set(times)))
+
+    def refresh_view(self) -> None:
+        status = self.day.status()
+        text = status.describe()
+        if self.calendar_problems:
+            text += f"\n{self.calendar_problems[0]}"
+        self.view.set_status(status.state, text, offer=bool(self.cards))
+        self.view.set_practices(self.practices_now())
+        self.status_changed.emit(text)
+
+    # --- offers ----------------------------------------------------------------------------
+
+    def seconds_until_next(self) -> float | None:
+        now = self.clock.now()
+        status = self.day.status()
+        if status.next_start is None:
+            return None
+        margin = max(self.settings.wrapup_minutes, 1) * 60
+        return (status.next_start - now).total_seconds() - margin
+
+    def practices_now(self) -> list[tuple[str, str]]:
+        seconds = self.seconds_until_next()
+        if seconds is None:
+            seconds = 15 * 60  # no session ahead today: anything up to a quarter hour
+        fitting = choose_for_window(
+            self.library, seconds, favourites=self.settings.favourite_practices
+        )
+        return [(ex.id, label_for(ex)) for ex in fitting[:8]]
+
+    def show_offer(self, offer: Offer) -> None:
+        if offer.key in self.cards:
+            return
+        now = self.clock.now()
+        margin = max(self.settings.wrapup_minutes, 1) * 60
+        seconds = (offer.end - now).total_seconds() + self.settings.wrapup_minutes * 60 - margin
+        fitting = choose_for_window(
+            self.library,
+            seconds,
+            prefer_long=offer.after_heavy,
+            favourites=self.settings.favourite_practices,
+        )
+        suggested = next((ex for ex in fitting if ex.id == offer.exercise), None)
+        if suggested is None and fitting:
+            suggested = fitting[0]
+        others = [ex for ex in fitting if suggested is None or ex.id != suggested.id][:3]
+        note = ""
+        if offer.after_heavy:
+            note = "That was a heavy one. You might give yourself the longer pause."
+        card = OfferCard(
+            self.clock,
+            headline=headline_for(now, offer.end, offer.next_session),
+            suggestion=(suggested.id, label_for(suggested)) if suggested else None,
+            others=[(ex.id, label_for(ex)) for ex in others],
+            note=note,
+        )
+        card.start.connect(lambda ex_id, k=offer.key: self._offer_taken(k, ex_id))
+        card.snooze.connect(lambda k=offer.key: self._offer_snoozed(k))
+        card.skip.connect(lambda k=offer.key: self._offer_skipped(k))
+        self.cards[offer.key] = card
+        card.place_near(self.view.anchor())
+        card.show()
+        self.view.notify(
+            "A few minutes for you",
+            f"{card.headline.text()}. "
+            + (f"Suggested: {label_for(suggested)}." if suggested else ""),
+        )
+
+    def hide_offer(self, key: str) -> None:
+        card = self.cards.pop(key, None)
+        if card is not None:
+            card.close()
+            card.deleteLater()
+
+    def _offer_taken(self, key: str, exercise_id: str) -> None:
+        self.day.taken(key)
+        self.hide_offer(key)
+        self.start_practice(exercise_id)
+        self.on_wake()
+
+    def _offer_snoozed(self, key: str) -> None:
+        self.day.snooze(key)
+        self.hide_offer(key)
+        self.on_wake()
+
+    def _offer_skipped(self, key: str) -> None:
+        self.day.skipped(key)
+        self.hide_offer(key)
+        self.on_wake()
+
+    @Slot()
+    def bring_offer_forward(self) -> None:
+        for card in self.cards.values():
+            card.show()
+            card.raise_()
+
+    # --- windows ---------------------------------------------------------------------------
+
+    def start_practice(self, exercise_id: str) -> None:
+        from companion.core.exercises import fit
+        from companion.ui.player import PlayerWindow
+
+        exercise = self.library.get(exercise_id)
+        if exercise is None:
+            return
+        seconds = self.seconds_until_next()
+        ends_by = None
+        if seconds is not None and self.day.session_at(self.clock.now()) is None:
+            fitted = fit(exercise, seconds)
+            if fitted is None:
+                return
+            exercise = fitted
+            ends_by = self.player_clock.monotonic() + seconds
+        if self.player is not None:
+            self.player.close()
+        player = PlayerWindow(
+            exercise, self.player_clock, self.journal, self.settings, self.sound, ends_by=ends_by
+        )
+        player.destroyed.connect(lambda *_: setattr(self, "player", None))
+        self.player = player
+        player.show()
+        player.raise_()
+        player.activateWindow()
+
+    def open_glimmer(self) -> None:
+        from companion.ui.glimmer import ask_glimmer
+
+        ask_glimmer(None, self.journal, self.clock, "anytime")
+
+    def open_reflection(self, *, automatic: bool = False) -> None:
+        from companion.ui.reflection import ReflectionWindow
+
+        self.day.reflection_opened(self.clock.now().date())
+        plan = self.day.plan
+        sessions = list(plan.sessions) if plan else []
+        self._open_window(
+            "reflect",
+            lambda: ReflectionWindow(
+                self.journal,
+                self.clock,
+                self.settings,
+                self.paths,
+                today_sessions=len(sessions),
+                today_heavy=sum(1 for s in sessions if s.heavy),
+            ),
+        )
+
+    def open_history(self) -> None:
+        from companion.ui.history import HistoryWindow
+
+        plan = self.day.plan
+        sessions = list(plan.sessions) if plan else []
+        titles = {ex.id: ex.title for ex in self.library}
+        self._open_window(
+            "history",
+            lambda: HistoryWindow(
+                self.journal,
+                self.clock,
+                self.settings,
+                titles=titles,
+                today_sessions=len(sessions),
+                today_heavy=sum(1 for s in sessions if s.heavy),
+            ),
+        )
+
+    def open_plan(self) -> None:
+        from companion.ui.plan_dialog import PlanDialog
+
+        self.day.replan(self.settings)
+        titles = {ex.id: ex.title for ex in self.library}
+        self._open_window("plan", lambda: PlanDialog(self.day.plan, titles=titles))
+
+    def open_settings(self) -> None:
+        from companion.ui.settings_window import SettingsWindow
+
+        def build() -> QWidget:
+            window = SettingsWindow(
+                self.settings,
+                self.paths,
+                practices=[(ex.id, ex.title) for ex in self.library],
+                test_calendar=self._test_calendar,
+            )
+            window.saved.connect(self.apply_settings)
+            window.deleted_all.connect(self._data_deleted)
+            return window
+
+        self._open_window("settings", build)
+
+    def _test_calendar(self, spec: str) -> Any:
+        from companion.core.ical import CalendarError
+        from companion.core.schedule import sessions_from_specs
+
+        try:
+            sessions = sessions_from_specs(
+                [spec], self.settings, self.clock.now().date(), clock=self.clock
+            )
+        except CalendarError as exc:
+            return str(exc)
+        return [(s.start, s.end, s.heavy) for s in sessions]
+
+    def _open_window(self, name: str, build: Callable[[], QWidget]) -> None:
+        window = self.windows.get(name)
+        if window is None:
+            window = build()
+            window.destroyed.connect(lambda *_, n=name: self.windows.pop(n, None))
+            self.windows[name] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    @Slot(object)
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        set_level = getattr(self.sound, "set_level", None)
+        if set_level is not None:
+            set_level(settings.sound)
+        self.replan()
+        if settings.schedule_source == "calendar":
+            self.refresh_calendar()
+            self.calendar_timer.start()
+        else:
+            self.calendar_timer.stop()
+
+    def _data_deleted(self) -> None:
+        self.journal.close()
+        self.journal = Journal(self.paths, self.clock).open()
+        self.day.journal = self.journal
+        self.settings = Settings()
+        self.replan()
+
+    # --- pauses and commands ------------------------------------------------------------
+
+    def pause(self, minutes: int) -> None:
+        now = self.clock.now()
+        if minutes == RESUME:
+            self.day.resume("manual")
+        elif minutes == PAUSE_REST_OF_DAY:
+            end = datetime.combine(now.date() + timedelta(days=1), time(0, 0))
+            self.day.pause_until("manual", end.replace(tzinfo=now.tzinfo))
+        else:
+            self.day.pause_until("manual", now + timedelta(minutes=minutes))
+        if minutes != RESUME:
+            for key in list(self.cards):
+                self.day.skipped(key)
+                self.hide_offer(key)
+        self.on_wake()
+
+    def handle_command(self, command: str) -> None:
+        """A command from another `companion` process (see runtime/single.py)."""
+        actions: dict[str, Callable[[], None]] = {
+            "show": self._bring_forward,
+            "glimmer": self.open_glimmer,
+            "reflect": self.open_reflection,
+            "history": self.open_history,
+            "settings": self.open_settings,
+            "plan": self.open_plan,
+        }
+        action = actions.get(command)
+        if action is not None:
+            QTimer.singleShot(0, action)
+
+    def _bring_forward(self) -> None:
+        if isinstance(self.view, CompanionWindow):
+            self.view.showNormal()
+            self.view.raise_()
+            self.view.activateWindow()
+        else:
+            self.view.notify("Grounding Companion", "Already running here in the tray.")
+        self.bring_offer_forward()
+
+    def _connect_intents(self) -> None:
+        i = self.intents
+        i.practice.connect(self.start_practice)
+        i.glimmer.connect(self.open_glimmer)
+        i.reflect.connect(self.open_reflection)
+        i.history.connect(self.open_history)
+        i.pause.connect(self.pause)
+        i.plan.connect(self.open_plan)
+        i.settings.connect(self.open_settings)
+        i.show_offer.connect(self._bring_forward)
+        i.quit.connect(self.quit)
+
+
+def label_for(ex: Exercise) -> str:
+    minutes = max(1, round(ex.total_seconds / 60))
+    return f"{ex.title} · {minutes} min"
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def make_qapp() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Grounding Companion")
+    app.setOrganizationName("grounding-companion")
+    app.setDesktopFileName("grounding-companion")
+    app.setQuitOnLastWindowClosed(False)
+    style.apply(app)
+    return app
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from companion.runtime import single
+
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        data = Path(tempfile.mkdtemp(prefix="companion-demo-"))
+        paths = resolve_paths(data)
+    else:
+        paths = resolve_paths(getattr(args, "data_dir", None))
+    paths.ensure()
+    from companion.runtime import logs
+
+    logs.install_excepthook(logs.setup(paths))
+    if single.send(paths.data, "show"):
+        print("Grounding Companion is already running; brought it forward.")
+        return 0
+    qapp = make_qapp()
+    server = single.Server(paths.data, lambda cmd: None)
+    if not server.listen() and single.send(paths.data, "show"):
+        print("Grounding Companion is already running; brought it forward.")
+        return 0
+    if demo:
+        speed = float(getattr(args, "demo_speed", 30.0))
+        now = SystemClock().now()
+        # Play a working day: today if it is one, else the coming Monday.
+        day = now.date() + timedelta(days=(7 - now.weekday()) % 7 if now.weekday() >= 5 else 0)
+        start = datetime.combine(day, time(9, 46)).astimezone()
+        clock: Clock = ScaledClock(start, speed)
+        app = App(
+            paths, clock, wakeups=ClockWakeups(clock, speed), player_clock=SystemClock(), demo=True
+        )
+        save_settings(paths.settings, app.settings)
+        print(f"Demo: a compressed day ({speed:g}x) with a throwaway journal in {paths.data}")
+    else:
+        app = App(paths, SystemClock())
+    server._on_command = app.handle_command
+    app.start()
+    code = qapp.exec()
+    server.close()
+    return int(code)
+
+
+def open_standalone(which: str, args: argparse.Namespace) -> int:
+    """`companion glimmer` / `reflect` / `history` with no app running: just that window."""
+    paths = resolve_paths(getattr(args, "data_dir", None)).ensure()
+    qapp = make_qapp()
+    qapp.setQuitOnLastWindowClosed(True)
+    clock = SystemClock()
+    try:
+        settings = load_settings(paths.settings)
+    except SettingsError as exc:
+        print(f"companion: {exc}; using the built-in defaults for now", file=sys.stderr)
+        settings = Settings()
+    journal = Journal(paths, clock).open()
+    for notice in journal.notices:
+        print(f"companion: {notice}", file=sys.stderr)
+    window: QWidget
+    if which == "glimmer":
+        from companion.ui.glimmer import ask_glimmer
+
+        saved = ask_glimmer(None, journal, clock, "anytime")
+        print("Glimmer saved. Thank you for noticing it." if saved else "Nothing saved.")
+        return 0
+    if which == "reflect":
+        from companion.ui.reflection import ReflectionWindow
+
+        counts: dict[str, int] = {}
+        try:
+            from companion.core.schedule import sessions_for
+
+            found = sessions_for(
+                settings, clock.now().date(), paths=paths, clock=clock, refresh=False
+            )
+            counts = {
+                "today_sessions": len(found.sessions),
+                "today_heavy": sum(1 for s in found.sessions if s.heavy),
+            }
+        except Exception:  # counts are a nicety; the window works without them
+            counts = {}
+        window = ReflectionWindow(journal, clock, settings, paths, **counts)
+    elif which == "history":
+        from companion.ui.history import HistoryWindow
+
+        window = HistoryWindow(journal, clock, settings)
+    else:
+        QMessageBox.information(None, "Grounding Companion", f"Nothing to open for {which!r}.")
+        return 1
+    window.show()
+    return int(qapp.exec())

@@ -1,0 +1,144 @@
+"""The tray app end to end on a fake clock: offers appear and go, the player is told when
+the next session starts, pauses hold, and a desktop without a tray gets a window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from companion.app import App
+from companion.core.clock import FakeClock
+from companion.core.paths import resolve_paths
+from companion.core.records import OfferRecord
+from companion.ui.tray import PAUSE_REST_OF_DAY, CompanionWindow
+
+MONDAY = date(2026, 3, 2)
+
+
+def local(d: date, h: int, m: int = 0) -> datetime:
+    return datetime(d.year, d.month, d.day, h, m).astimezone()
+
+
+class FakeWakeups(QObject):
+    wake = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[datetime] = []
+
+    def set_times(self, times: Sequence[datetime]) -> None:
+        self.times = sorted(times)
+
+    def shutdown(self) -> None:
+        self.times = []
+
+
+class FakeSound:
+    def __init__(self) -> None:
+        self.played: list[str] = []
+
+    def play(self, event: str) -> None:
+        self.played.append(event)
+
+    def set_level(self, level: str) -> None:
+        pass
+
+
+@pytest.fixture
+def app(qtbot, data_dir: Path):  # type: ignore[no-untyped-def]
+    clock = FakeClock(local(MONDAY, 8, 30))
+    wakeups = FakeWakeups()
+    a = App(resolve_paths(data_dir), clock, wakeups=wakeups, tray=False, sound=FakeSound())
+    a.start()
+    yield a
+    for card in list(a.cards.values()):
+        card.close()
+    for w in list(a.windows.values()):
+        w.close()
+    if a.player is not None:
+        a.player.close()
+    a.view.hide()
+    a.wakeups.shutdown()
+    a.journal.close()
+
+
+def step_to(app: App, until: datetime) -> None:
+    """Move the fake clock from wake-up to wake-up, as the scheduler would."""
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    while True:
+        upcoming = [t for t in app.wakeups.times if t > clock.now()]
+        target = min([*upcoming, until])
+        clock.advance((target - clock.now()).total_seconds())
+        app.on_wake()
+        if target >= until:
+            return
+
+
+def test_no_tray_gives_a_window_with_the_same_actions(app: App) -> None:
+    assert isinstance(app.view, CompanionWindow)
+    assert app.view.isVisible()
+    assert app.view.status.text() == "Off duty · first session at 09:00"
+    labels = [a.text() for a in app.view.menu.actions()]
+    assert "Note a glimmer…" in labels and "Quit" in labels
+
+
+def test_an_offer_appears_when_a_session_ends_and_leaves_with_its_window(app: App) -> None:
+    step_to(app, local(MONDAY, 9, 49))
+    assert app.cards == {}
+    assert app.view.status.text() == "In a session until 09:50"  # type: ignore[union-attr]
+    step_to(app, local(MONDAY, 9, 50))
+    (card,) = app.cards.values()
+    assert card.isVisible()
+    assert card.headline.text() == "Session ended · 10 min until 10:00"
+    assert card.main_button is not None and "min" in card.main_button.text()
+    step_to(app, local(MONDAY, 9, 59))
+    assert app.cards == {}
+    assert [o.outcome for o in app.journal.query(OfferRecord)] == ["ignored"]
+
+
+def test_taking_an_offer_opens_the_player_that_ends_before_the_next_session(app: App) -> None:
+    step_to(app, local(MONDAY, 9, 50))
+    (key,) = app.cards
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(2)
+    card = app.cards[key]
+    assert card.main_button is not None
+    card.main_button.click()
+    assert app.cards == {}
+    assert app.player is not None and app.player.isVisible()
+    assert [o.outcome for o in app.journal.query(OfferRecord)] == ["taken"]
+    run = app.player.run  # type: ignore[attr-defined]
+    deadline = local(MONDAY, 10, 0) - timedelta(minutes=1)
+    assert run.exercise.total_seconds <= (deadline - clock.now()).total_seconds()
+
+
+def test_pause_for_the_rest_of_the_day_holds_every_offer(app: App) -> None:
+    app.intents.pause.emit(PAUSE_REST_OF_DAY)
+    assert "paused" in app.view.status.text().lower()  # type: ignore[union-attr]
+    step_to(app, local(MONDAY, 18, 0))
+    assert app.cards == {}
+    step_to(app, local(MONDAY + timedelta(days=1), 9, 51))
+    assert len(app.cards) == 1  # the pause ended at midnight
+
+
+def test_sleeping_through_a_window_shows_nothing_late(app: App) -> None:
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    step_to(app, local(MONDAY, 9, 40))
+    clock.sleep(25 * 60)  # lid shut 09:40-10:05
+    app.check_clock()
+    assert app.cards == {}
+    assert [o.outcome for o in app.journal.query(OfferRecord)] == ["missed"]
+
+
+def test_practice_menu_lists_what_fits_before_the_next_session(app: App) -> None:
+    step_to(app, local(MONDAY, 9, 52))
+    labels = [a.text() for a in app.view.practices_menu.actions()]
+    assert labels, "something fits in 8 minutes"
+    assert [label for _, label in app.practices_now()] == labels
+    for label in labels:
+        minutes = int(label.rsplit("·", 1)[1].split()[0])
+        assert minutes <= 7, f"{label} does not fit before 10:00 with a minute to spare"
