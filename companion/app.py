@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-import tempfile
+import time as time_module
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from companion.core.clock import Clock, ScaledClock, SystemClock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
@@ -26,17 +26,19 @@ from companion.core.journal import Journal
 from companion.core.paths import Paths, resolve_paths
 from companion.core.settings import Settings, SettingsError, load_settings, save_settings
 from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
-from companion.ui import style
 from companion.ui.offer import OfferCard, headline_for
-from companion.ui.tray import PAUSE_REST_OF_DAY, RESUME, CompanionWindow, Intents, Tray
+from companion.ui.tray import (
+    PAUSE_REST_OF_DAY,
+    RESUME,
+    CompanionWindow,
+    Intents,
+    Tray,
+    make_view,
+)
 
 log = logging.getLogger("companion")
 
 CALENDAR_REFRESH_MS = 15 * 60 * 1000
-NO_TRAY_REASON = (
-    "Your desktop has no system tray, so this small window stands in for it. "
-    "Offers will still appear at the end of each session."
-)
 
 
 class _CalendarJob(QRunnable):
@@ -71,6 +73,8 @@ class App(QObject):
         sound: Any = None,
         player_clock: Clock | None = None,
         demo: bool = False,
+        intents: Intents | None = None,
+        view: Tray | CompanionWindow | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths.ensure()
@@ -91,16 +95,12 @@ class App(QObject):
         self.day = Day(
             clock=clock, journal=self.journal, settings=self.settings, plan_for=self.plan_for
         )
-        self.intents = Intents(self)
+        self.intents = intents if intents is not None else Intents(self)
         self._connect_intents()
-        if tray is None:
-            tray = QSystemTrayIcon.isSystemTrayAvailable()
-        self.has_tray = tray
-        self.view: Tray | CompanionWindow = (
-            Tray(self.intents, self)
-            if tray
-            else CompanionWindow(self.intents, reason=NO_TRAY_REASON)
-        )
+        if view is None:
+            view = make_view(self.intents, tray, parent=self)
+        self.view: Tray | CompanionWindow = view
+        self.has_tray = isinstance(view, Tray)
         self.wakeups = wakeups if wakeups is not None else ApsWakeups(self)
         self.wakeups.wake.connect(self.on_wake)
         self.jump = JumpDetector(clock)
@@ -133,6 +133,10 @@ class App(QObject):
         if self.settings.schedule_source == "calendar":
             self.refresh_calendar()
             self.calendar_timer.start()
+        if os.environ.get("COMPANION_BENCH_SHOWN"):
+            # bench/startup.py: the day is planned and the app fully working; now leave.
+            print(f"ready {time_module.time():.6f}", flush=True)
+            QTimer.singleShot(0, self.quit)
 
     def quit(self) -> None:
         self.wakeups.shutdown()
@@ -144,6 +148,8 @@ class App(QObject):
         if close is not None:
             close()
         self.journal.close()
+        if isinstance(self.view, CompanionWindow):
+            self.view.quitting = True  # Qt 6's quit() asks every window; this one must agree
         app = QApplication.instance()
         if app is not None:
             app.quit()
@@ -528,39 +534,15 @@ def label_for(ex: Exercise) -> str:
 # --- entry points ----------------------------------------------------------------------------
 
 
-def make_qapp() -> QApplication:
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
-    app.setApplicationName("Grounding Companion")
-    app.setOrganizationName("grounding-companion")
-    app.setDesktopFileName("grounding-companion")
-    app.setQuitOnLastWindowClosed(False)
-    style.apply(app)
-    return app
-
-
-def run_app(args: argparse.Namespace) -> int:
-    from companion.runtime import single
-
+def build(
+    args: argparse.Namespace,
+    paths: Paths,
+    *,
+    intents: Intents | None = None,
+    view: Tray | CompanionWindow | None = None,
+) -> App:
+    """The app for `companion run`: the real day, or with `--demo` a compressed one."""
     demo = bool(getattr(args, "demo", False))
-    if demo:
-        data = Path(tempfile.mkdtemp(prefix="companion-demo-"))
-        paths = resolve_paths(data)
-    else:
-        paths = resolve_paths(getattr(args, "data_dir", None))
-    paths.ensure()
-    from companion.runtime import logs
-
-    logs.install_excepthook(logs.setup(paths))
-    if single.send(paths.data, "show"):
-        print("Grounding Companion is already running; brought it forward.")
-        return 0
-    qapp = make_qapp()
-    server = single.Server(paths.data, lambda cmd: None)
-    if not server.listen() and single.send(paths.data, "show"):
-        print("Grounding Companion is already running; brought it forward.")
-        return 0
     if demo:
         speed = float(getattr(args, "demo_speed", 30.0))
         now = SystemClock().now()
@@ -569,22 +551,25 @@ def run_app(args: argparse.Namespace) -> int:
         start = datetime.combine(day, time(9, 46)).astimezone()
         clock: Clock = ScaledClock(start, speed)
         app = App(
-            paths, clock, wakeups=ClockWakeups(clock, speed), player_clock=SystemClock(), demo=True
+            paths,
+            clock,
+            wakeups=ClockWakeups(clock, speed),
+            player_clock=SystemClock(),
+            demo=True,
+            intents=intents,
+            view=view,
         )
         save_settings(paths.settings, app.settings)
         print(f"Demo: a compressed day ({speed:g}x) with a throwaway journal in {paths.data}")
-    else:
-        app = App(paths, SystemClock())
-    server._on_command = app.handle_command
-    app.start()
-    code = qapp.exec()
-    server.close()
-    return int(code)
+        return app
+    return App(paths, SystemClock(), intents=intents, view=view)
 
 
 def open_standalone(which: str, args: argparse.Namespace) -> int:
     """`companion glimmer` / `reflect` / `history` with no app running: just that window."""
     paths = resolve_paths(getattr(args, "data_dir", None)).ensure()
+    from companion.launch import make_qapp
+
     qapp = make_qapp()
     qapp.setQuitOnLastWindowClosed(True)
     clock = SystemClock()

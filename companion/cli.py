@@ -17,18 +17,19 @@ from collections.abc import Sequence
 
 from companion import __version__
 
-# Order is the order `companion --help` lists them.
-COMMANDS = (
-    "run",
-    "practice",
-    "plan",
-    "exercises",
-    "glimmer",
-    "reflect",
-    "history",
-    "export",
-    "doctor",
-)
+# Order is the order `companion --help` lists them. Only the chosen command's module is
+# imported (so `companion run` does not pay for the others); the rest are listed by name.
+COMMANDS = {
+    "run": "start the tray app (the default with no command)",
+    "practice": "open the practice player now (without the tray)",
+    "plan": "show a day's sessions and planned breaks",
+    "exercises": "list the guided practices, or check a practice file",
+    "glimmer": "note a glimmer (a moment of safety, connection or a client's resilience)",
+    "reflect": "open the end-of-day reflection",
+    "history": "look back over your weeks and months, and browse your glimmers",
+    "export": "export the journal as JSON, CSV or Markdown",
+    "doctor": "check the data folder, journal, settings, calendar, tray and sound",
+}
 
 
 class UserError(Exception):
@@ -40,18 +41,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def _available_commands() -> list[object]:
-    modules = []
-    for name in COMMANDS:
-        try:
-            modules.append(importlib.import_module(f"companion.commands.{name.replace('-', '_')}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"companion.commands.{name.replace('-', '_')}":
-                raise
-    return modules
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (skipping global options)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--data-dir":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="companion",
         description="Grounding Companion: short grounding practices between sessions.",
@@ -64,8 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         "also $COMPANION_DATA_DIR)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in _available_commands():
-        module.add_parser(sub)  # type: ignore[attr-defined]
+    chosen = _chosen(sys.argv[1:] if argv is None else argv)
+    for name, summary in COMMANDS.items():
+        if name == chosen:
+            module = importlib.import_module(f"companion.commands.{name}")
+            module.add_parser(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
@@ -73,10 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="companion: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.WARNING)  # the terminal gets warnings; the log file gets more
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(given).parse_args(given)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        given.append("run")
+        args = build_parser(given).parse_args(given)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:

@@ -142,3 +142,12 @@ def test_practice_menu_lists_what_fits_before_the_next_session(app: App) -> None
     for label in labels:
         minutes = int(label.rsplit("·", 1)[1].split()[0])
         assert minutes <= 7, f"{label} does not fit before 10:00 with a minute to spare"
+
+
+def test_quit_really_quits_even_with_the_stand_in_window(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
+    app.view.close()
+    assert app.view.isVisible(), "closing the stand-in window must not hide the app"
+    app.intents.quit.emit()
+    # Qt 6 closes every window before it quits; a window that refused would cancel it.
+    assert app.view.close()
+    assert not app.view.isVisible()

@@ -86,3 +86,19 @@ def test_doctor_names_a_broken_settings_file(
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x[3:].startswith("settings"))
     assert line.startswith("!!") and "min_gap_minutes" in line and "1-60" in line
+
+
+@pytest.mark.parametrize("name", list(__import__("companion.cli").cli.COMMANDS))
+def test_every_listed_command_exists_with_the_same_summary(name: str) -> None:
+    """`companion --help` lists commands from a table (to start fast); each command's own
+    module must register that name with the same summary."""
+    import argparse
+    import importlib
+
+    from companion.cli import COMMANDS
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    importlib.import_module(f"companion.commands.{name}").add_parser(sub)
+    (action,) = [a for a in sub._choices_actions if a.dest == name]
+    assert " ".join(action.help.split()) == COMMANDS[name]

@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from companion.app import run_app
+    from companion.launch import run_app
 
     if getattr(args, "demo_speed", 30.0) <= 0:
         from companion.cli import UserError

@@ -20,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from companion.core.clock import Clock
-from companion.core.journal import Journal
 from companion.core.records import DaySummaryRecord, OfferRecord, ReflectionRecord
 from companion.core.settings import Settings, parse_hhmm
+from companion.core.status import State
+
+if TYPE_CHECKING:  # the journal (TinyDB, filelock) is not needed to name a state
+    from companion.core.journal import Journal
 
 # A window with less than this left is not worth interrupting someone for.
 MIN_OFFER_SECONDS = 90
@@ -68,13 +70,6 @@ class PlanLike(Protocol):
     def breaks(self) -> Sequence[BreakLike]: ...
     @property
     def reflection_at(self) -> datetime | None: ...
-
-
-class State(Enum):
-    IN_SESSION = "in-session"
-    BETWEEN = "between"
-    OFF_DUTY = "off-duty"
-    PAUSED = "paused"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import logging
 import os
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -26,18 +25,17 @@ def _private_file(path: Path) -> None:
         path.chmod(0o600)
 
 
-class _PrivateRotatingHandler(RotatingFileHandler):
-    def doRollover(self) -> None:
-        super().doRollover()
-        for p in Path(self.baseFilename).parent.glob(Path(self.baseFilename).name + "*"):
-            if os.name == "posix":
-                p.chmod(0o600)
-
-
 def setup(paths: Paths, *, level: int = logging.INFO) -> Path:
-    """Send the app's log to `companion.log` (0600, rotated at 512 KiB, one old copy)."""
+    """Send the app's log to `companion.log` (0600; past 512 KiB at start the old log
+    becomes `companion.log.1`, so at most two are kept). A plain FileHandler: the
+    rotating one pulls in `logging.handlers`, pickle and socket at start-up."""
+    try:
+        if paths.log.stat().st_size > _MAX_BYTES:
+            os.replace(paths.log, paths.log.with_name(paths.log.name + ".1"))
+    except FileNotFoundError:
+        pass
     _private_file(paths.log)
-    handler = _PrivateRotatingHandler(paths.log, maxBytes=_MAX_BYTES, backupCount=1)
+    handler = logging.FileHandler(paths.log, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("companion")
     root.setLevel(level)

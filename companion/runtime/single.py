@@ -87,7 +87,7 @@ class Server:
         from PySide6.QtNetwork import QLocalServer
 
         self.name = server_name(data_dir)
-        self._on_command = on_command
+        self.on_command = on_command
         self._lock = QLockFile(str(data_dir / ".instance.lock"))
         self._lock.setStaleLockTime(0)
         self.server = QLocalServer()
@@ -119,7 +119,7 @@ class Server:
         if line in COMMANDS:
             conn.write(b"ok\n")  # type: ignore[attr-defined]
             conn.flush()  # type: ignore[attr-defined]
-            self._on_command(line)  # type: ignore[operator]
+            self.on_command(line)  # type: ignore[operator]
         else:
             conn.write(b"unknown\n")  # type: ignore[attr-defined]
 

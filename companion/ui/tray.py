@@ -20,11 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from companion.assets import asset
-from companion.core.day import State
+from companion.core.status import State
 from companion.ui import style
 
 PAUSE_REST_OF_DAY = -1
 RESUME = 0
+NO_TRAY_REASON = (
+    "Your desktop has no system tray, so this small window stands in for it. "
+    "Offers will still appear at the end of each session."
+)
 
 _ICONS = {
     State.IN_SESSION: "tray-session.svg",
@@ -111,6 +115,9 @@ class Tray(QObject):
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
 
+    def set_status_text(self, text: str) -> None:
+        self.icon.setToolTip(f"Grounding Companion\n{text}")
+
     def notify(self, title: str, text: str) -> None:
         if QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, text, self.icon.icon(), 15_000)
@@ -159,6 +166,7 @@ class CompanionWindow(QWidget):
             row.addWidget(b)
         layout.addLayout(row)
         self.state: State | None = None
+        self.quitting = False
 
     def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
         self.state = state
@@ -169,6 +177,9 @@ class CompanionWindow(QWidget):
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
 
+    def set_status_text(self, text: str) -> None:
+        self.status.setText(text)
+
     def notify(self, title: str, text: str) -> None:
         """No tray means no tray balloon; the offer card itself is the notice."""
 
@@ -176,7 +187,19 @@ class CompanionWindow(QWidget):
         return None
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Closing the only window would leave the app running invisibly: minimise instead,
-        # and say how to quit.
+        # Closing the only window would leave the app running invisibly: minimise instead
+        # (Quit is in the More menu). When the app itself quits, let it close.
+        if self.quitting:
+            event.accept()
+            return
         event.ignore()
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMinimized)
+
+
+def make_view(
+    intents: Intents, tray: bool | None = None, parent: QObject | None = None
+) -> Tray | CompanionWindow:
+    """The tray icon, or the small stand-in window where the desktop has no tray."""
+    if tray is None:
+        tray = QSystemTrayIcon.isSystemTrayAvailable()
+    return Tray(intents, parent) if tray else CompanionWindow(intents, reason=NO_TRAY_REASON)
