@@ -4,10 +4,9 @@
 
 The app shows its icon first and builds the rest one event later (companion/launch.py);
 both moments are printed. Runs each program N times, alternating, on the current display
-(set DISPLAY for a real tray, e.g. inside ../shared/tools/desktop-shot --keep;
-without
-one Qt's offscreen platform is used and the app shows its stand-in window). Budget (DESIGN.md): within
-1.5x the floor. Prints figures; asserts nothing.
+(set DISPLAY for a real tray, e.g. inside ../shared/tools/desktop-shot --keep; without
+one, Qt's offscreen platform is used and the app shows its stand-in window).
+Budget (DESIGN.md): within 1.5x the floor. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
