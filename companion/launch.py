@@ -1,7 +1,7 @@
 """`companion run`: show the tray icon first, then build everything else.
 
 The icon is what tells a clinician the companion is there, so it appears before the
-journal, the scheduler and the day's plan are loaded (those need TinyDB, filelock,
+journal, the scheduler and the day's plan are loaded (those need TinyDB, portalocker,
 APScheduler and the practice library: most of start-up). The rest is built one event
 later, on the same GUI thread. See bench/startup.py for the figures.
 """

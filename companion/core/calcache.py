@@ -137,11 +137,11 @@ def _save(path: Path, entries: dict[str, SourceCache]) -> None:
 
 def _update(path: Path, change: Callable[[dict[str, SourceCache]], bool]) -> None:
     """Read, change, write under the inter-process lock (only if `change` says so)."""
-    from filelock import FileLock
+    from companion.core.locking import locked
 
     ensure_private_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
-    with FileLock(str(lock_path), timeout=LOCK_TIMEOUT, mode=0o600):
+    with locked(lock_path, LOCK_TIMEOUT):
         make_private(lock_path)
         entries = load(path)
         if change(entries):

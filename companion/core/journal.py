@@ -30,12 +30,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from companion.core.clock import Clock
 from companion.core.files import ensure_private_dir, make_private, write_atomic
+from companion.core.locking import LockTimeout, locked
 from companion.core.paths import Paths
 from companion.core.records import RECORD_TYPES, Record, from_doc, to_doc
 
@@ -125,7 +125,7 @@ class Journal:
         self._dbs: dict[Path, TinyDB] = {}
         self._backups = backups
         ensure_private_dir(paths.data)
-        self._lock = FileLock(str(paths.data / ".journal.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600)
+        self._lock_path = paths.data / ".journal.lock"
         self._migrated: set[Path] = set()
         self._backed_up_on: date | None = None
 
@@ -169,10 +169,9 @@ class Journal:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         try:
-            with self._lock:
-                make_private(Path(self._lock.lock_file))
+            with locked(self._lock_path, LOCK_TIMEOUT_S):
                 yield
-        except Timeout:
+        except LockTimeout:
             raise JournalError(
                 f"the journal in {self.paths.data} is locked by another program for over "
                 f"{LOCK_TIMEOUT_S:.0f} s"
