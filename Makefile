@@ -26,7 +26,12 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
-	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b --quick || exit 1; done
+	$(BIN)/python bench/journal.py --quick
+	$(BIN)/python bench/calendar.py
+	$(BIN)/python bench/pacer.py --quick
+	$(BIN)/python bench/history.py
+	$(BIN)/python bench/startup.py --quick
+	$(BIN)/python bench/idle.py --quick
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
