@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import time
@@ -230,3 +231,12 @@ def test_a_simulated_month_never_puts_a_window_inside_a_session(
             for x in sessions:
                 assert not (x.start <= plan.reflection_at < x.end)
     assert seen > 60
+
+
+def test_the_day_varies_its_suggestions(library: Library) -> None:
+    """Six alike gaps should not all suggest the same practice: no two in a row repeat."""
+    plan = plan_day(week_sessions(Settings(), DAY), Settings(), DAY, library)
+    suggested = [b.exercise for b in plan.breaks]
+    assert len(suggested) == 6 and all(suggested)
+    assert all(a != b for a, b in itertools.pairwise(suggested))
+    assert len(set(suggested)) >= 3

@@ -139,6 +139,7 @@ def plan_day(
     min_gap = timedelta(minutes=settings.min_gap_minutes)
 
     breaks: list[BreakWindow] = []
+    recent: list[str] = []  # the last two suggestions: vary the day rather than repeat one
     for before, after in itertools.pairwise(blocks):
         start = to_local(before.end + grace)
         end = to_local(after.start - wrapup)
@@ -163,8 +164,10 @@ def plan_day(
             practice_seconds(window, after.start),
             settings,
             prefer_long=after_heavy or longer,
-            avoid=avoid,
+            avoid=(*avoid, *recent),
         )
+        if exercise is not None:
+            recent = [*recent, exercise][-2:]
         breaks.append(
             BreakWindow(
                 start=start,
