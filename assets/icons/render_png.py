@@ -22,9 +22,9 @@ ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 def render(svg: Path, size: int) -> object:
     """The SVG drawn into a transparent `size` x `size` QImage."""
-    from PySide6.QtCore import QRectF, Qt  # noqa: PLC0415 (script-only dependency)
-    from PySide6.QtGui import QImage, QPainter  # noqa: PLC0415
-    from PySide6.QtSvg import QSvgRenderer  # noqa: PLC0415
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
@@ -40,7 +40,7 @@ def render(svg: Path, size: int) -> object:
 
 
 def png_bytes(image: object) -> bytes:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: PLC0415
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
     data = QByteArray()
     buffer = QBuffer(data)
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
+    from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     out: Path = args.out

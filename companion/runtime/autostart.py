@@ -207,7 +207,7 @@ def _launch_agent_enabled(path: Path) -> bool:
 def _winreg(registry: Any) -> Any:
     if registry is not None:
         return registry
-    import winreg  # noqa: PLC0415 (exists only on Windows)
+    import winreg
 
     return winreg
 

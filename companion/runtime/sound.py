@@ -143,7 +143,7 @@ class Playsound3Backend:
         ps_log.disabled = True
         try:
             with host_library_path():
-                import playsound3  # noqa: PLC0415 (slow, probing import)
+                import playsound3
         except Exception as exc:
             raise _NoPlayerError(
                 f"audio player {player} did not start ({exc}), sounds are off; {install_hint()}"
