@@ -151,3 +151,12 @@ def test_quit_really_quits_even_with_the_stand_in_window(app: App, qtbot) -> Non
     # Qt 6 closes every window before it quits; a window that refused would cancel it.
     assert app.view.close()
     assert not app.view.isVisible()
+
+
+def test_no_periodic_wake_up_more_often_than_once_a_minute(app: App) -> None:
+    from PySide6.QtCore import QTimer
+
+    repeating = [t for t in app.findChildren(QTimer) if not t.isSingleShot() and t.isActive()]
+    assert repeating, "the clock-jump check should be running"
+    for timer in repeating:
+        assert timer.interval() >= 60_000, f"{timer.objectName()} wakes every {timer.interval()} ms"
