@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 import warnings
@@ -19,23 +18,6 @@ from companion.core.schedule import Session, day_bounds, dedupe
 UTC = ZoneInfo("UTC")
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def local_tz() -> Iterator[Callable[[str], None]]:
-    """Set the machine's zone for one test (TZ + tzset), restored afterwards."""
-    old = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,7 @@ start, and nothing ever lands inside a session (DESIGN.md rule 4)."""
 from __future__ import annotations
 
 import random
-import time as _time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,12 +22,8 @@ from companion.core.settings import CalendarSource, Settings
 
 
 @pytest.fixture
-def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Berlin")  # a zone with a daylight-saving change in March
-    _time.tzset()
-    yield
-    monkeypatch.undo()
-    _time.tzset()
+def berlin(local_tz: Callable[[str], None]) -> None:
+    local_tz("Europe/Berlin")  # a zone with a daylight-saving change in March
 
 
 def local(d: date, h: int, m: int = 0) -> datetime:
@@ -116,7 +111,7 @@ def check_month(result: dict[str, object], min_gap: int) -> None:
     assert len(reflections) == len(set(reflections)), "a reflection opened twice in a day"
 
 
-def test_a_month_of_the_standing_week(tmp_path: Path, local_tz: None) -> None:
+def test_a_month_of_the_standing_week(tmp_path: Path, berlin: None) -> None:
     settings = Settings()
     result = simulate(settings, tmp_path / "d", date(2026, 3, 2), 31)  # spans the DST change
     check_month(result, settings.min_gap_minutes)
@@ -129,7 +124,7 @@ def test_a_month_of_the_standing_week(tmp_path: Path, local_tz: None) -> None:
     assert outcomes == {"ignored"}  # nobody clicked: every offer closed itself at window end
 
 
-def test_a_month_of_an_irregular_calendar(tmp_path: Path, local_tz: None) -> None:
+def test_a_month_of_an_irregular_calendar(tmp_path: Path, berlin: None) -> None:
     ics = tmp_path / "practice.ics"
     irregular_calendar(ics, date(2026, 3, 2), 31)
     settings = Settings().with_changes(

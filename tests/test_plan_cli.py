@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,22 +22,6 @@ from companion.core.settings import CalendarSource, Settings, save_settings
 MARKER = "MRS-QUILLFEATHER-7731"
 TOKEN = "tok-5f2e9c1a77d04b1e"
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
-
-
-@pytest.fixture
-def local_tz() -> Iterator[Callable[[str], None]]:
-    old = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.fixture(autouse=True)

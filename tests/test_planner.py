@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -22,22 +20,6 @@ DAY = date(2024, 6, 10)  # a Monday
 @pytest.fixture(scope="module")
 def library() -> Library:
     return load_library()
-
-
-@pytest.fixture
-def local_tz() -> Iterator[Callable[[str], None]]:
-    old = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 def at(h: int, m: int = 0, d: date = DAY) -> datetime:

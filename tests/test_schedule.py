@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,22 +21,6 @@ from companion.core.schedule import (
     week_sessions,
 )
 from companion.core.settings import CalendarSource, OneOff, Settings, WeeklySession
-
-
-@pytest.fixture
-def local_tz() -> Iterator[Callable[[str], None]]:
-    old = os.environ.get("TZ")
-
-    def set_zone(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.fixture
