@@ -362,6 +362,7 @@ class App(QObject):
             exercise, self.player_clock, self.journal, self.settings, self.sound, ends_by=ends_by
         )
         player.destroyed.connect(lambda *_: setattr(self, "player", None))
+        player.settingsChanged.connect(self._remember_settings)
         self.player = player
         player.show()
         player.raise_()
@@ -452,6 +453,12 @@ class App(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    @Slot(object)
+    def _remember_settings(self, settings: Settings) -> None:
+        """A window saved a preference (e.g. ratings off): keep it, nothing to re-plan."""
+        self.settings = settings
+        self.day.settings = settings
 
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
+from companion.core.records import FELT_IN
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

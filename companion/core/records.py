@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 OUTCOMES = ("taken", "snoozed", "skipped", "ignored", "missed")
 GLIMMER_SOURCES = ("after-session", "anytime", "reflection")
+FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
 WARNING_FAMILIES = ("intrusion", "avoidance", "emotional-shift", "body")
 SUPERVISION_ANSWERS = ("yes", "no", "not-needed")
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.core.records import GlimmerRecord
+from companion.core.records import FELT_IN, GlimmerRecord
 from companion.ui import style
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("companion.glimmer")
 
-FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
 """The body places offered as chips (the same list `companion glimmer --felt-in` takes)."""
 MAX_LENGTH = 300
 
