@@ -22,7 +22,6 @@ from companion.core.records import (
     Record,
     ReflectionRecord,
 )
-from companion.core.settings import Settings
 
 TZ = timezone(timedelta(hours=1))
 FRIDAY = date(2026, 3, 6)  # a Friday
@@ -279,83 +278,6 @@ def test_pattern_note_once_a_week_over_a_month_of_high_days() -> None:
 
 def _day_sessions(day: date, hours=(9, 10, 11, 13, 14, 15, 16)) -> list[S]:
     return [S(at(day, h), at(day, h, 50)) for h in hours]
-
-
-def test_reflection_opens_a_set_time_after_the_last_session() -> None:
-    settings = Settings(reflection_delay_minutes=10)
-    sessions = _day_sessions(FRIDAY)
-    assert insights.reflection_at(FRIDAY, sessions, settings, zone=TZ) == at(FRIDAY, 17, 0)
-    later = settings.with_changes(reflection_time="18:15")
-    assert insights.reflection_at(FRIDAY, sessions, later, zone=TZ) == at(FRIDAY, 18, 15)
-    # a fixed time before the last session ends waits for it
-    early = settings.with_changes(reflection_time="15:00")
-    assert insights.reflection_at(FRIDAY, sessions, early, zone=TZ) == at(FRIDAY, 17, 0)
-
-
-def test_free_days_only_when_asked() -> None:
-    settings = Settings()
-    assert insights.reflection_at(FRIDAY, [], settings, zone=TZ) is None
-    now = at(FRIDAY, 20)
-    assert not insights.reflection_due(now, [], settings, [])
-    asked = settings.with_changes(reflection_on_free_days=True)
-    assert insights.reflection_at(FRIDAY, [], asked, zone=TZ) == at(FRIDAY, 18, 30)
-    fixed = asked.with_changes(reflection_time="17:00")
-    assert insights.reflection_at(FRIDAY, [], fixed, zone=TZ) == at(FRIDAY, 17, 0)
-    assert insights.reflection_due(now, [], fixed, [])
-    # yesterday's sessions do not make today a working day
-    yesterday = _day_sessions(FRIDAY - timedelta(days=1))
-    assert insights.reflection_at(FRIDAY, yesterday, settings, zone=TZ) is None
-
-
-def test_reflection_opens_once_and_not_after_a_save_or_skip() -> None:
-    settings = Settings()
-    sessions = _day_sessions(FRIDAY)
-    now = at(FRIDAY, 17, 5)
-    assert insights.reflection_due(now, sessions, settings, [])
-    assert not insights.reflection_due(now, sessions, settings, [], opened_today=True)
-    assert not insights.reflection_due(now, sessions, settings, [reflection(FRIDAY)])
-    skip = reflection(FRIDAY, skipped=True)
-    assert not insights.reflection_due(now, sessions, settings, [skip])
-    # yesterday's reflection does not count for today
-    old = reflection(FRIDAY - timedelta(days=1))
-    assert insights.reflection_due(now, sessions, settings, [old])
-    assert not insights.reflection_due(at(FRIDAY, 16, 59), sessions, settings, [])
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_the_reflection_never_opens_inside_a_session(seed: int) -> None:
-    """Walk a month minute by minute on a fake clock, with irregular days and settings:
-    the reflection opens once a working day, never inside a session."""
-    rng = random.Random(seed)
-    clock = FakeClock(at(date(2026, 3, 1), 0, 0))
-    opened: list[datetime] = []
-    reflections: list[ReflectionRecord] = []
-    for _ in range(31):
-        day = clock.now().date()
-        hours = sorted(rng.sample(range(7, 21), rng.randint(0, 7)))
-        sessions = [S(at(day, h, rng.choice((0, 15))), at(day, h, 55)) for h in hours]
-        settings = Settings(
-            reflection_delay_minutes=rng.choice((0, 10, 45)),
-            reflection_time=rng.choice(("", "12:00", "16:30", "19:00")),
-            reflection_on_free_days=rng.random() < 0.5,
-        )
-        opened_today = False
-        for _ in range(24 * 60):
-            now = clock.now()
-            if insights.reflection_due(
-                now, sessions, settings, reflections, opened_today=opened_today
-            ):
-                assert not any(s.start <= now < s.end for s in sessions), now
-                assert all(now >= s.end for s in sessions), "before the last session ended"
-                opened.append(now)
-                opened_today = True
-                if rng.random() < 0.5:  # sometimes saved, sometimes only closed
-                    reflections.append(ReflectionRecord(at=now, day=day))
-            clock.advance(60)
-        planned = insights.reflection_at(day, sessions, settings, zone=TZ)
-        assert sum(1 for o in opened if o.date() == day) == (1 if planned else 0)
-        if not sessions and not settings.reflection_on_free_days:
-            assert planned is None
 
 
 # --- activation drop --------------------------------------------------------------------------

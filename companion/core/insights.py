@@ -1,8 +1,10 @@
 """Day and week summaries, history series and the gentle rules of the end of the day.
 
 Everything here is a pure function of journal records, dates and settings: no Qt,
-no clock reads, no I/O. The reflection and history windows show what these return;
-the tray app asks `reflection_at` / `reflection_due` when to open the reflection.
+no clock reads, no I/O. The reflection and history windows show what these return.
+When the reflection opens by itself is decided elsewhere, once: the time by
+`planner.reflection_time`, the moment (once, never in a session, not after a save or
+skip) by `day.Day`; tests/test_reflection_timing.py walks a random month through both.
 
 The rules, in one place (each has a test at its boundary):
 
@@ -29,11 +31,6 @@ The rules, in one place (each has a test at its boundary):
   or more warning families were ticked on most days of the last seven: at least 3
   days and more than half of the days with a saved reflection. At most once in
   any 7 days: any `NoteShownRecord` in the last 7 days (today included) holds it back.
-* **When the reflection opens by itself** (`reflection_at`, `reflection_due`): once
-  a day, `reflection_delay_minutes` after the last session, or at the fixed
-  `reflection_time` if that is later; never inside a session; on a day without
-  sessions only when `reflection_on_free_days` is on (at the fixed time, else at
-  the end of working hours); never again once today has a reflection or a skip.
 """
 
 from __future__ import annotations
@@ -42,8 +39,8 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Literal, Protocol
+from datetime import date, timedelta
+from typing import Literal
 
 from companion.core.records import (
     DaySummaryRecord,
@@ -54,7 +51,6 @@ from companion.core.records import (
     Record,
     ReflectionRecord,
 )
-from companion.core.settings import Settings, parse_hhmm
 
 CHECKINS: tuple[str, ...] = ("still_with_me", "energy", "connected")
 """The three 0-10 check-in sliders, by `ReflectionRecord` field name."""
@@ -348,76 +344,6 @@ def pattern_note(
         return None
     signals = pattern_signals(reflections, today)
     return signals if signals.still_with_me or signals.warning_signs else None
-
-
-# --- when the reflection opens by itself -----------------------------------------------------
-
-
-class Interval(Protocol):
-    """Anything with an aware start and end (`companion.core.schedule.Session` fits)."""
-
-    @property
-    def start(self) -> datetime: ...
-
-    @property
-    def end(self) -> datetime: ...
-
-
-def _at(day: date, at: time, zone: tzinfo | None) -> datetime:
-    if zone is not None:
-        return datetime.combine(day, at, tzinfo=zone)
-    return datetime.combine(day, at).astimezone()  # the machine's zone, DST-correct
-
-
-def in_session(moment: datetime, sessions: Iterable[Interval]) -> bool:
-    return any(s.start <= moment < s.end for s in sessions)
-
-
-def reflection_at(
-    day: date,
-    sessions: Sequence[Interval],
-    settings: Settings,
-    *,
-    zone: tzinfo | None = None,
-) -> datetime | None:
-    """When `day`'s reflection would open by itself, or None (a free day, not asked for).
-
-    `zone` is the zone for the fixed times (default: the machine's local zone).
-    """
-    todays = [s for s in sessions if s.start.date() == day or s.end.date() == day]
-    fixed = (
-        _at(day, parse_hhmm(settings.reflection_time), zone) if settings.reflection_time else None
-    )
-    if not todays:
-        if not settings.reflection_on_free_days:
-            return None
-        return fixed or _at(day, parse_hhmm(settings.working_end), zone)
-    after_last = max(s.end for s in todays) + timedelta(minutes=settings.reflection_delay_minutes)
-    # A fixed time earlier than the last session does not open it between sessions.
-    return max(fixed, after_last) if fixed is not None else after_last
-
-
-def reflection_due(
-    now: datetime,
-    sessions: Sequence[Interval],
-    settings: Settings,
-    reflections: Iterable[ReflectionRecord],
-    *,
-    opened_today: bool = False,
-    zone: tzinfo | None = None,
-) -> bool:
-    """Should the reflection open by itself now?
-
-    `reflections` may hold any days; only today's count. `opened_today` is the app's
-    note that it already opened the window today (it opens once, even if closed unsaved).
-    """
-    today = now.date()
-    if opened_today or any(r.on == today for r in reflections):
-        return False
-    if in_session(now, sessions):
-        return False
-    at = reflection_at(today, sessions, settings, zone=zone or now.tzinfo)
-    return at is not None and now >= at
 
 
 # --- the glimmer jar ------------------------------------------------------------------------
