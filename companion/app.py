@@ -574,6 +574,12 @@ def build(
 
 def open_standalone(which: str, args: argparse.Namespace) -> int:
     """`companion glimmer` / `reflect` / `history` with no app running: just that window."""
+    from companion.cli import UserError
+    from companion.launch import no_display_reason
+
+    reason = no_display_reason()
+    if reason:
+        raise UserError(reason)
     paths = resolve_paths(getattr(args, "data_dir", None)).ensure()
     from companion.launch import make_qapp
 

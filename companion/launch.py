@@ -34,8 +34,25 @@ def make_qapp():  # type: ignore[no-untyped-def]
     return app
 
 
+def no_display_reason() -> str | None:
+    """Why Qt could not open a window here, in one line, or None if it can try."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no desktop session found (neither DISPLAY nor WAYLAND_DISPLAY is set); start "
+        "Grounding Companion from your desktop, or see `companion doctor`"
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
+    from companion.cli import UserError
     from companion.runtime import logs, single
+
+    reason = no_display_reason()
+    if reason:
+        raise UserError(reason)
 
     if getattr(args, "demo", False):
         paths = resolve_paths(Path(tempfile.mkdtemp(prefix="companion-demo-")))

@@ -102,3 +102,28 @@ def test_every_listed_command_exists_with_the_same_summary(name: str) -> None:
     importlib.import_module(f"companion.commands.{name}").add_parser(sub)
     (action,) = [a for a in sub._choices_actions if a.dest == name]
     assert " ".join(action.help.split()) == COMMANDS[name]
+
+
+@pytest.mark.parametrize("args", [["run"], ["reflect"], ["glimmer"]])
+def test_no_desktop_is_one_clear_line(args: list[str], tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["COMPANION_DATA_DIR"] = str(tmp_path / "d")
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the check is for X11/Wayland desktops")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "companion: no desktop session found (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "start Grounding Companion from your desktop, or see `companion doctor`"
+    ]
