@@ -3,7 +3,9 @@
     python assets/icons/render_png.py [--size 256] [--out DIR]
 
 Uses PySide6's QtSvg (part of PySide6-Essentials) offscreen, so it runs without a
-display. The tray icons stay SVG: Qt draws them crisply at whatever size the panel asks.
+display. It also draws each tray icon at the sizes panels use (tray/<state>-<px>.png):
+the running app loads those PNGs rather than the SVGs, so it never loads QtSvg, about
+2 MiB of resident memory for a program that sits in the tray all day (bench/idle.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = "companion.svg"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
+TRAY_STATES = ("between", "session", "off", "paused", "offer")
+TRAY_SIZES = (16, 22, 24, 32, 48, 64)
 
 
 def render(svg: Path, size: int) -> object:
@@ -85,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "companion.ico").write_bytes(ico_bytes({s: png_bytes(render(svg, s)) for s in sizes}))
     if not image.save(str(out / "companion.icns")):  # type: ignore[attr-defined]
         print("companion.icns: this Qt cannot write .icns files, skipped", file=sys.stderr)
+    tray = out / "tray"
+    tray.mkdir(exist_ok=True)
+    for state in TRAY_STATES:
+        for size in TRAY_SIZES:
+            image_at = render(HERE / f"tray-{state}.svg", size)
+            (tray / f"{state}-{size}.png").write_bytes(png_bytes(image_at))
+    print(f"tray/: {len(TRAY_STATES) * len(TRAY_SIZES)} PNGs")
     for name in ("companion.png", "companion.ico", "companion.icns"):
         if (out / name).exists():
             print(f"{name}: {(out / name).stat().st_size // 1024} KiB")

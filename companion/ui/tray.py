@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -31,16 +31,22 @@ NO_TRAY_REASON = (
 )
 
 _ICONS = {
-    State.IN_SESSION: "tray-session.svg",
-    State.BETWEEN: "tray-between.svg",
-    State.OFF_DUTY: "tray-off.svg",
-    State.PAUSED: "tray-paused.svg",
+    State.IN_SESSION: "session",
+    State.BETWEEN: "between",
+    State.OFF_DUTY: "off",
+    State.PAUSED: "paused",
 }
+TRAY_SIZES = (16, 22, 24, 32, 48, 64)
 
 
 def icon_for(state: State | None, *, offer: bool = False) -> QIcon:
-    name = "tray-offer.svg" if offer else _ICONS.get(state, "tray-between.svg")  # type: ignore[arg-type]
-    return QIcon(str(asset("icons", name)))
+    """The tray icon for a state, from PNGs pre-drawn at panel sizes (assets/icons/tray/,
+    made by assets/icons/render_png.py): loading the SVGs would pull in QtSvg for good."""
+    name = "offer" if offer else _ICONS.get(state, "between")  # type: ignore[arg-type]
+    icon = QIcon()
+    for size in TRAY_SIZES:
+        icon.addFile(str(asset("icons", "tray", f"{name}-{size}.png")), QSize(size, size))
+    return icon
 
 
 class Intents(QObject):
@@ -137,7 +143,7 @@ class CompanionWindow(QWidget):
         super().__init__()
         self.intents = intents
         self.setWindowTitle("Grounding Companion")
-        self.setWindowIcon(QIcon(str(asset("icons", "companion.svg"))))
+        self.setWindowIcon(QIcon(str(asset("icons", "companion.png"))))
         self.setAccessibleName("Grounding Companion")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
