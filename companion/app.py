@@ -229,6 +229,7 @@ class App(QObject):
                 self.open_reflection(automatic=True)
         self.reschedule()
         self.refresh_view()
+        self.journal.release()  # idle until the next wake-up: hold no parsed journal
 
     def reschedule(self) -> None:
         now = self.clock.now()

@@ -294,3 +294,14 @@ def test_data_dir_env_and_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     default = resolve_paths()
     assert str(default.data).startswith(str(Path(os.environ["XDG_DATA_HOME"])))
     assert str(default.config).startswith(str(Path(os.environ["XDG_CONFIG_HOME"])))
+
+
+def test_release_lets_go_of_the_parse_and_loses_nothing(tmp_path: Path) -> None:
+    journal = _journal(tmp_path)
+    journal.add(GlimmerRecord(at=START, text="before"))
+    storage = next(iter(journal._dbs.values())).storage
+    assert storage._cache is not None
+    journal.release()
+    assert storage._cache is None
+    journal.add(GlimmerRecord(at=START, text="after"))
+    assert [g.text for g in journal.query(GlimmerRecord)] == ["before", "after"]  # type: ignore[attr-defined]

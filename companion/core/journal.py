@@ -103,6 +103,10 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         self._cache = None
 
+    def forget(self) -> None:
+        """Drop the parsed file; the next read parses it again."""
+        self._cache, self._sig = None, None
+
 
 class Journal:
     """Append-only records with add and query-by-date-range.
@@ -300,6 +304,12 @@ class Journal:
         if path not in self._migrated:
             with self.locked():
                 self._ensure_schema(path)
+
+    def release(self) -> None:
+        """Let go of the parsed files until the next read (the tray app calls this when it
+        goes idle, so a year of records is not held in memory all day)."""
+        for db in self._dbs.values():
+            cast(AtomicJSONStorage, db.storage).forget()
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.files())
