@@ -258,12 +258,19 @@ class App(QObject):
     # --- offers ----------------------------------------------------------------------------
 
     def seconds_until_next(self) -> float | None:
-        now = self.clock.now()
+        """How long a practice started now may take, or None with no session ahead today."""
         status = self.day.status()
         if status.next_start is None:
             return None
-        margin = max(self.settings.wrapup_minutes, 1) * 60
-        return (status.next_start - now).total_seconds() - margin
+        return self._practice_seconds(status.next_start)
+
+    def _practice_seconds(self, next_start: datetime | None, end: datetime | None = None) -> float:
+        """The planner's rule, from now: stop by the window's end and PRACTICE_MARGIN
+        before the next session (the wrap-up margin is already in the window's end)."""
+        from companion.core.planner import PRACTICE_MARGIN
+
+        limits = [t for t in (end, next_start and next_start - PRACTICE_MARGIN) if t]
+        return max(0.0, (min(limits) - self.clock.now()).total_seconds()) if limits else 0.0
 
     def practices_now(self) -> list[tuple[str, str]]:
         seconds = self.seconds_until_next()
@@ -278,8 +285,7 @@ class App(QObject):
         if offer.key in self.cards:
             return
         now = self.clock.now()
-        margin = max(self.settings.wrapup_minutes, 1) * 60
-        seconds = (offer.end - now).total_seconds() + self.settings.wrapup_minutes * 60 - margin
+        seconds = self._practice_seconds(offer.next_session, offer.end)
         fitting = choose_for_window(
             self.library,
             seconds,

@@ -97,19 +97,6 @@ def server() -> Iterator[str]:
     thread.join(5)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "http_proxy",
-        "https_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def get(url: str, **kw: object) -> bytes:
     return fetch.fetch_calendar(url, allow_http=True, timeout=kw.pop("timeout", 2.0), **kw)  # type: ignore[arg-type]
 
