@@ -35,6 +35,43 @@ def test_commands_reach_the_running_app(qtbot, data_dir: Path) -> None:  # type:
     assert not single.send(data_dir, "show")
 
 
+def _knock(path: str, payload: bytes) -> bytes:
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(path)
+        if payload:
+            sock.sendall(payload)
+        sock.shutdown(socket.SHUT_WR)
+        return sock.recv(64)
+
+
+def test_the_socket_is_private_and_survives_rude_clients(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir.mkdir(parents=True, mode=0o700)
+    stale = Path(single.server_name(data_dir))
+    stale.write_text("left by a crash")  # the lock is free, so this file is stale
+    received: list[str] = []
+    server = single.Server(data_dir, received.append)
+    assert server.listen()
+    assert stale.stat().st_mode & 0o777 == 0o600, "only this user may knock"
+
+    def ask(payload: bytes) -> bytes:
+        replies: list[bytes] = []
+        t = threading.Thread(target=lambda: replies.append(_knock(str(stale), payload)))
+        t.start()
+        qtbot.waitUntil(lambda: bool(replies), timeout=5000)
+        t.join()
+        return replies[0]
+
+    assert ask(b"") == b"unknown\n"  # connected and said nothing
+    assert ask(b"x" * 10_000) == b"unknown\n"  # far too long: cut off, not buffered
+    assert ask(b"reflect") == b"ok\n"  # no newline, but the client finished writing
+    assert received == ["reflect"]
+    server.close()
+    assert not stale.exists(), "quitting removes the socket file"
+
+
 def test_another_folder_is_another_instance(tmp_path: Path) -> None:
     assert single.server_name(tmp_path / "a") != single.server_name(tmp_path / "b")
     assert len(single.server_name(tmp_path / ("x" * 200))) < 100  # fits AF_UNIX

@@ -7,7 +7,7 @@ Each record carries `id` (random hex), `at` (aware wall time it happened) and
 
 from __future__ import annotations
 
-import secrets
+import os
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -22,7 +22,8 @@ SUPERVISION_ANSWERS = ("yes", "no", "not-needed")
 
 
 def new_id() -> str:
-    return secrets.token_hex(8)
+    # os.urandom is what secrets.token_hex reads; secrets itself would load OpenSSL (hmac)
+    return os.urandom(8).hex()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,19 +11,27 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
-import hashlib
 import os
 import socket
 import tempfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 COMMANDS = ("show", "glimmer", "reflect", "history", "settings", "plan", "practice")
 TIMEOUT_S = 2.0
+MAX_SOCKET_PATH = 100  # AF_UNIX allows 104 (macOS) to 108 (Linux) bytes
+
+Then = Callable[[], object] | None  # what to do once the reply is sent
+Handler = Callable[[str], tuple[bytes, Then]]
 
 
 def server_name(data_dir: Path) -> str:
     """An absolute socket path on POSIX (short enough for AF_UNIX), a pipe name elsewhere."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
+    # not a secret, just a stable tag per folder (hashlib would load OpenSSL for this)
+    key = str(data_dir.resolve()).encode()
+    digest = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
     try:
         user = getpass.getuser()
     except Exception:
@@ -31,6 +39,10 @@ def server_name(data_dir: Path) -> str:
     safe_user = "".join(ch for ch in user if ch.isalnum())[:16] or "user"
     name = f"grounding-companion-{safe_user}-{digest}"
     if os.name == "posix":
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")  # per-user and 0700 where it exists
+        path = str(Path(runtime) / name)
+        if runtime and os.path.isdir(runtime) and len(path.encode()) <= MAX_SOCKET_PATH:
+            return path
         return str(Path(tempfile.gettempdir()) / name)
     return name
 
@@ -80,33 +92,153 @@ def send_command(which: str, args: argparse.Namespace) -> bool:
 
 
 class Server:
-    """The listening side, created by the app on the GUI thread."""
+    """The listening side, created by the app on the GUI thread.
+
+    On POSIX it is a plain Unix socket watched by QSocketNotifier: QLocalServer would do
+    the same job but loads QtNetwork, about 2.6 MiB of a tray app's idle memory for one
+    short line now and then. Elsewhere it is QLocalServer (a named pipe).
+    """
+
+    MAX_LINE = 64  # every command is a short word; anything longer is not ours
 
     def __init__(self, data_dir: Path, on_command: object) -> None:
         from PySide6.QtCore import QLockFile
-        from PySide6.QtNetwork import QLocalServer
 
         self.name = server_name(data_dir)
         self.on_command = on_command
         self._lock = QLockFile(str(data_dir / ".instance.lock"))
         self._lock.setStaleLockTime(0)
-        self.server = QLocalServer()
-        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self.server.newConnection.connect(self._accept)
         self.owner = False
+        self._impl: _UnixListener | _PipeListener | None = None
 
     def listen(self) -> bool:
         """True if we are now the one instance; False if another one holds the lock."""
-        from PySide6.QtNetwork import QLocalServer
-
         if not self._lock.tryLock(100):
             return False
         lock_path = Path(self._lock.fileName())
         if os.name == "posix" and lock_path.exists():
             lock_path.chmod(0o600)
-        QLocalServer.removeServer(self.name)  # a stale socket from a crash
-        self.owner = self.server.listen(self.name)
+        impl_type = _UnixListener if os.name == "posix" else _PipeListener
+        self._impl = impl_type(self.name, self._handle)
+        self.owner = self._impl.listen()
         return self.owner
+
+    def _handle(self, line: str) -> tuple[bytes, Then]:
+        """The reply, and what to do once it is sent (a window never delays the answer)."""
+        if line in COMMANDS:
+            return b"ok\n", lambda: self.on_command(line)  # type: ignore[operator]
+        return b"unknown\n", None
+
+    def close(self) -> None:
+        if self._impl is not None:
+            self._impl.close()
+            self._impl = None
+        with contextlib.suppress(Exception):
+            self._lock.unlock()
+
+
+class _UnixListener:
+    """A Unix socket (0600) whose readiness the Qt event loop watches."""
+
+    def __init__(self, path: str, handle: Handler) -> None:
+        self.path = path
+        self.handle = handle
+        self.sock: socket.socket | None = None
+        self.notifier: Any = None
+        self.clients: dict[int, tuple[socket.socket, Any, bytearray]] = {}
+
+    def listen(self) -> bool:
+        from PySide6.QtCore import QSocketNotifier
+
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)  # we hold the lock, so this one is stale (a crash)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)  # the socket file is born 0600: only this user knocks
+        try:
+            sock.bind(self.path)
+        except OSError:
+            sock.close()
+            return False
+        finally:
+            os.umask(old_umask)
+        sock.listen(8)
+        sock.setblocking(False)
+        self.sock = sock
+        self.notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read)
+        self.notifier.activated.connect(self._accept)
+        return True
+
+    def _accept(self, *_: object) -> None:
+        from PySide6.QtCore import QSocketNotifier
+
+        assert self.sock is not None
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            conn.setblocking(False)
+            notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
+            fd = conn.fileno()
+            notifier.activated.connect(lambda *_a, fd=fd: self._read(fd))
+            self.clients[fd] = (conn, notifier, bytearray())
+
+    def _read(self, fd: int) -> None:
+        conn, _notifier, buffer = self.clients[fd]
+        try:
+            chunk = conn.recv(Server.MAX_LINE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        buffer += chunk
+        if b"\n" in buffer or not chunk or len(buffer) > Server.MAX_LINE:
+            line = bytes(buffer).split(b"\n", 1)[0].decode(errors="replace").strip()
+            reply, then = self.handle(line)
+            with contextlib.suppress(OSError):
+                conn.sendall(reply)
+            self._drop(fd)
+            if then is not None:
+                then()
+
+    def _drop(self, fd: int) -> None:
+        conn, notifier, _buffer = self.clients.pop(fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        conn.close()
+
+    def close(self) -> None:
+        for fd in list(self.clients):
+            self._drop(fd)
+        if self.notifier is not None:
+            self.notifier.setEnabled(False)
+            self.notifier = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+
+
+class _PipeListener:  # pragma: no cover - Windows: Python has no AF_UNIX there
+    """QLocalServer (a named pipe) where there is no Unix socket."""
+
+    def __init__(self, name: str, handle: Handler) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        self.name = name
+        self.handle = handle
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.server.newConnection.connect(self._accept)
+
+    def listen(self) -> bool:
+        from PySide6.QtNetwork import QLocalServer
+
+        QLocalServer.removeServer(self.name)
+        return bool(self.server.listen(self.name))
 
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
@@ -114,16 +246,13 @@ class Server:
             conn.readyRead.connect(lambda c=conn: self._read(c))
             conn.disconnected.connect(conn.deleteLater)
 
-    def _read(self, conn: object) -> None:
-        line = bytes(conn.readLine().data()).decode(errors="replace").strip()  # type: ignore[attr-defined]
-        if line in COMMANDS:
-            conn.write(b"ok\n")  # type: ignore[attr-defined]
-            conn.flush()  # type: ignore[attr-defined]
-            self.on_command(line)  # type: ignore[operator]
-        else:
-            conn.write(b"unknown\n")  # type: ignore[attr-defined]
+    def _read(self, conn: Any) -> None:
+        line = bytes(conn.readLine().data()).decode(errors="replace").strip()
+        reply, then = self.handle(line)
+        conn.write(reply)
+        conn.flush()
+        if then is not None:
+            then()
 
     def close(self) -> None:
         self.server.close()
-        with contextlib.suppress(Exception):
-            self._lock.unlock()
