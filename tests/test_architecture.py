@@ -49,3 +49,36 @@ def test_cli_commands_without_windows_do_not_import_qt(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("NOQT")
+
+
+# What the idle tray app has loaded is most of its idle memory (DESIGN.md: the floor +
+# 25 MiB; bench/idle.py measures it). These each cost megabytes and the app needs none of
+# them while it sits in the tray: asyncio and ssl (through APScheduler), QtNetwork (the
+# single-instance socket), OpenSSL through hashlib / hmac / secrets.
+HEAVY_AT_IDLE = ("asyncio", "ssl", "_ssl", "_hashlib", "hmac", "PySide6.QtNetwork")
+
+
+def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:
+    code = (
+        "import sys\n"
+        "import companion.app, companion.launch, companion.ui.tray, companion.runtime.single\n"
+        f"print(sorted(m for m in {HEAVY_AT_IDLE!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_apscheduler_without_asyncio_still_behaves() -> None:
+    code = (
+        "import companion.runtime.scheduler\n"
+        "import apscheduler.util as u\n"
+        "async def coroutine(): pass\n"
+        "def plain(): pass\n"
+        "assert u.iscoroutinefunction_partial(coroutine)\n"
+        "assert not u.iscoroutinefunction_partial(plain)\n"
+        "import asyncio\n"
+        "assert asyncio.run(coroutine()) is None, 'a later import gets the real asyncio'\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

@@ -22,12 +22,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.qt import QtScheduler
-from apscheduler.triggers.date import DateTrigger
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from companion.core.clock import Clock
+from companion.runtime.aps import DateTrigger, QtScheduler, ThreadPoolExecutor
 
 log = logging.getLogger("companion.scheduler")
 
