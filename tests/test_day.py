@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -111,7 +111,8 @@ def test_offers_appear_at_each_window_start_and_nowhere_else(day: Day) -> None:
     for t, action in seen:
         assert day.session_at(t) is None, f"{action} appeared inside a session at {t}"
     hidden = [t for t, a in seen if isinstance(a, HideOffer)]
-    assert hidden == [at(MONDAY, "09:59"), at(MONDAY, "10:59")]  # ignored offers go away
+    # Ignored offers go away once no practice fits: a minute before the 09:59 stop.
+    assert hidden == [at(MONDAY, "09:58"), at(MONDAY, "10:58")]
     assert [o.outcome for o in offers(day)] == ["ignored", "ignored"]
 
 
@@ -141,8 +142,9 @@ def test_taken_and_skipped_are_journaled_once(day: Day) -> None:
     run_until(day, at(MONDAY, "09:50"))
     day.taken(day.offers_showing()[0].key)
     run_until(day, at(MONDAY, "10:50"))
-    day.skipped(day.offers_showing()[0].key)
-    day.skipped("2026-03-02T10:50:00+01:00")  # a second click changes nothing
+    key = day.offers_showing()[0].key
+    day.skipped(key)
+    day.skipped(key)  # a second click changes nothing
     run_until(day, at(MONDAY, "12:00"))
     assert [o.outcome for o in offers(day)] == ["taken", "skipped"]
 
@@ -264,3 +266,111 @@ def test_jump_detector(day: Day) -> None:
     assert detector.check()
     clock.set_zone(timezone(timedelta(hours=-5)))  # flew somewhere: same instant, new offset
     assert detector.check()
+
+
+def test_a_replan_that_redraws_a_gap_never_offers_it_twice(tmp_path: Path) -> None:
+    """A new grace margin (or a session end moved by the calendar) shifts the window by a
+    minute while its card is on screen: the card follows, no second card appears."""
+    shift = {"minutes": 0}
+
+    def plan(d: date) -> P:
+        p = simple_plan(d)
+        m = timedelta(minutes=shift["minutes"])
+        p.breaks = [replace(b, start=b.start + m) for b in p.breaks]
+        return p
+
+    clock = FakeClock(at(MONDAY, "08:30"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
+    d.replan()
+    run_until(d, at(MONDAY, "09:51"))
+    (first,) = d.offers_showing()
+    shift["minutes"] = 1  # grace 0 -> 1 min: the window now starts at 09:51
+    d.replan()
+    seen = run_until(d, at(MONDAY, "10:30"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)], "the same gap came back"
+    assert [a.key for _, a in seen if isinstance(a, HideOffer)] == [first.key]
+    assert [o.outcome for o in offers(d)] == ["ignored"]
+
+
+def test_a_time_zone_change_does_not_bring_back_a_skipped_gap(tmp_path: Path) -> None:
+    clock = FakeClock(at(MONDAY, "08:30"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    zone = {"tz": TZ}
+
+    def plan(d: date) -> P:  # the same instants, drawn in whatever zone the machine is in
+        p = simple_plan(d)
+        p.breaks = [replace(b, start=b.start.astimezone(zone["tz"])) for b in p.breaks]
+        return p
+
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
+    d.replan()
+    run_until(d, at(MONDAY, "09:52"))
+    d.skipped(d.offers_showing()[0].key)
+    zone["tz"] = UTC  # travelled west an hour; same moment
+    d.replan()
+    seen = run_until(d, at(MONDAY, "10:30"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)]
+
+
+def test_a_restart_remembers_the_days_offers(day: Day, tmp_path: Path) -> None:
+    run_until(day, at(MONDAY, "09:52"))
+    day.skipped(day.offers_showing()[0].key)
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    clock.advance(60)  # the app is quit and started again at 09:53
+    again = Day(clock=clock, journal=day.journal, settings=Settings(), plan_for=simple_plan)
+    again.replan()
+    seen = run_until(again, at(MONDAY, "10:55"))
+    assert [t for t, a in seen if isinstance(a, ShowOffer)] == [at(MONDAY, "10:50")]
+    assert [o.outcome for o in offers(day)] == ["skipped"]
+
+
+def test_starting_late_journals_no_missed_offers_for_hours_it_was_not_running(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(at(MONDAY, "13:05"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    for _ in range(2):  # started, quit, started again
+        d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=simple_plan)
+        d.replan()
+        assert not [a for a in d.tick() if isinstance(a, ShowOffer)]
+        clock.advance(60)
+    assert offers(d) == []
+
+
+def test_a_pause_that_ends_inside_a_gap_still_offers_it(day: Day) -> None:
+    day.pause_until("manual", at(MONDAY, "09:53"))
+    seen = run_until(day, at(MONDAY, "09:56"))
+    assert [t for t, a in seen if isinstance(a, ShowOffer)] == [at(MONDAY, "09:53")]
+
+
+def test_a_gap_that_passes_during_a_pause_is_not_a_missed_offer(day: Day) -> None:
+    day.pause_until("manual", datetime(2026, 3, 3, tzinfo=TZ))  # the menu's "rest of today"
+    assert day.status().describe() == "Reminders paused for the rest of today"
+    day.pause_until("manual", at(MONDAY, "09:58"))  # ends with a minute of the gap left
+    assert day.status().describe() == "Reminders paused until 09:58"
+    seen = run_until(day, at(MONDAY, "10:40"))
+    assert not [a for _, a in seen if isinstance(a, ShowOffer)]
+    assert offers(day) == []
+
+
+def test_a_session_booked_into_an_open_gap_takes_the_card_down(tmp_path: Path) -> None:
+    booked = {"yes": False}
+
+    def plan(d: date) -> P:
+        p = simple_plan(d)
+        if booked["yes"]:  # a 09:52-09:58 call lands in the calendar: no gap left
+            p.sessions.append(S(at(d, "09:52"), at(d, "09:58")))
+            p.breaks = p.breaks[1:]
+        return p
+
+    clock = FakeClock(at(MONDAY, "08:30"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
+    d.replan()
+    run_until(d, at(MONDAY, "09:51"))
+    (card,) = d.offers_showing()
+    booked["yes"] = True
+    d.replan()
+    assert d.tick() == [HideOffer(card.key)]
+    assert [o.outcome for o in offers(d)] == ["missed"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from companion.core.clock import FakeClock
-from companion.core.day import Day, OpenReflection, ShowOffer
+from companion.core.day import Day, OpenReflection, ShowOffer, window_key
 from companion.core.exercises import load_library
 from companion.core.journal import Journal
 from companion.core.paths import resolve_paths
@@ -82,7 +82,7 @@ def simulate(settings: Settings, data: Path, first: date, days: int) -> dict[str
             seen_dates.add(day.plan.date)
             sessions += [(s.start, s.end) for s in day.plan.sessions]
             for b in day.plan.breaks:
-                windows[b.start.isoformat()] = (b.start, b.end)
+                windows[window_key(b.start)] = (b.start, b.end)
         nxt = min(t for t in (day.next_wakeup(), day.next_midnight()) if t is not None)
         clock.advance(max(1.0, (nxt - clock.now()).total_seconds()))
     return {"shown": shown, "windows": windows, "sessions": sessions, "journal": journal}

@@ -6,23 +6,30 @@ the actions to take now: show an offer, hide one, open the reflection. Every
 decision that keeps the promise "nothing appears during a session" is made here
 and tested at full speed with a FakeClock:
 
-* an offer is shown only inside its break window, never twice for one window;
-* a window that has passed (the laptop slept through it, the clock jumped) is
-  journaled as missed and never shown late;
-* a window whose remaining time is too short for any practice is missed, not shown;
+* an offer is shown only inside its break window, never twice for one gap: a re-plan
+  that moves a gap (a new margin, a moved session, another time zone) keeps what was
+  decided for it, and a restart reads the day's offers back from the journal;
+* a window that has passed while the app ran (the laptop slept through it, the clock
+  jumped) is journaled as missed and never shown late; one that ended before the app
+  started is nobody's missed offer and is not journaled;
+* a window whose remaining time is too short for any practice is missed, not shown, and
+  a card on screen goes away once no practice fits before the next session;
 * snoozing never moves an offer past its window;
-* pauses are a set of reasons (manual pause, off duty), so they overlap correctly;
+* pauses are a set of reasons (manual pause, off duty), so they overlap correctly; a
+  window waits out a pause and is offered if the pause ends while it is still open;
 * the end-of-day reflection opens once, never inside a session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from companion.core.clock import Clock
+from companion.core.exercises import MIN_PRACTICE_SECONDS
+from companion.core.planner import PRACTICE_MARGIN
 from companion.core.records import DaySummaryRecord, OfferRecord, ReflectionRecord
 from companion.core.settings import Settings, parse_hhmm
 from companion.core.status import State
@@ -87,7 +94,11 @@ class Status:
         if self.state is State.IN_SESSION:
             return f"In a session until {hm(self.until)}"
         if self.state is State.PAUSED:
-            return f"Reminders paused until {hm(self.until)}" if self.until else "Reminders paused"
+            if self.until is None:
+                return "Reminders paused"
+            if self.until.time() == time(0, 0):
+                return "Reminders paused for the rest of today"
+            return f"Reminders paused until {hm(self.until)}"
         if self.state is State.BETWEEN:
             return f"Between sessions, next at {hm(self.next_start)}"
         if self.next_start:
@@ -108,6 +119,18 @@ class Offer:
     def minutes_left(self, now: datetime) -> int:
         return max(0, int((self.end - now).total_seconds() // 60))
 
+    @property
+    def practice_end(self) -> datetime:
+        """When a practice begun from this offer must be over: the window's end (the
+        wrap-up margin is already in it) and never later than PRACTICE_MARGIN before
+        the next session (the planner's rule)."""
+        if self.next_session is None:
+            return self.end
+        return min(self.end, self.next_session - PRACTICE_MARGIN)
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
 
 @dataclass(frozen=True)
 class ShowOffer:
@@ -127,11 +150,17 @@ class OpenReflection:
 Action = ShowOffer | HideOffer | OpenReflection
 
 
+def window_key(start: datetime) -> str:
+    """A window's name: its start as a UTC instant, the same in any time zone."""
+    return start.astimezone(UTC).isoformat()
+
+
 @dataclass
 class _Window:
     offer: Offer
     state: str = "pending"  # pending -> showing -> (snoozed -> showing) -> done
     snoozed_until: datetime | None = None
+    held_by_pause: bool = False  # it came due during a pause
 
 
 @dataclass
@@ -147,27 +176,35 @@ class Day:
     _windows: dict[str, _Window] = field(default_factory=dict)
     _reflection_done: set[date] = field(default_factory=set)
     _summarised: set[date] = field(default_factory=set)
+    _started_at: datetime | None = None
+    _queued: list[Action] = field(default_factory=list)  # for the next tick()
 
     # --- planning -------------------------------------------------------------------
 
     def replan(self, settings: Settings | None = None) -> None:
         """Take today's plan afresh (midnight, a calendar refresh, a settings change, a
-        clock jump). Windows already offered or missed keep their outcome: a re-plan
-        never fires an offer twice."""
+        clock jump). A gap already offered, skipped or missed keeps its outcome even if
+        the new plan draws it a little differently, and the journal's offers for the day
+        count as decided too (a restart): a re-plan never fires an offer twice."""
         if settings is not None:
             self.settings = settings
         now = self.clock.now()
+        if self._started_at is None:
+            self._started_at = now
         self.plan = self.plan_for(now.date())
-        kept = {k: w for k, w in self._windows.items() if w.state != "pending"}
-        self._windows = kept
+        decided = [w for w in self._windows.values() if w.state != "pending"]
+        self._windows = {w.offer.key: w for w in decided}
+        journaled = self._journaled_windows(self.plan.date)
         sessions = sorted(self.plan.sessions, key=lambda s: s.start)
         for b in self.plan.breaks:
-            key = b.start.isoformat()
-            if key in self._windows:
-                continue
             next_session = next((s.start for s in sessions if s.start >= b.end), None)
+            live = next((w for w in decided if w.offer.overlaps(b.start, b.end)), None)
+            if live is not None:
+                if live.state in ("showing", "snoozed"):  # the gap moved: the card follows
+                    live.offer = replace(live.offer, end=b.end, next_session=next_session)
+                continue
             offer = Offer(
-                key=key,
+                key=window_key(b.start),
                 start=b.start,
                 end=b.end,
                 exercise=b.exercise,
@@ -175,7 +212,23 @@ class Day:
                 longer=bool(getattr(b, "longer", False)),
                 next_session=next_session,
             )
-            self._windows[key] = _Window(offer)
+            window = _Window(offer)
+            if any(start < b.end and b.start < end for start, end in journaled):
+                window.state = "done"  # offered before this start of the app
+            elif b.end <= self._started_at:
+                window.state = "done"  # over before the app ran: nothing to offer or miss
+            self._windows[offer.key] = window
+        for w in decided:  # a card whose gap is gone (a session now fills it) goes away
+            if w.state in ("showing", "snoozed") and not any(
+                w.offer.overlaps(b.start, b.end) for b in self.plan.breaks
+            ):
+                if w.state == "showing":
+                    self._queued.append(HideOffer(w.offer.key))
+                w.state = "missed"
+                self._journal_offer(w.offer, "missed")
+
+    def _journaled_windows(self, day: date) -> list[tuple[datetime, datetime]]:
+        return [(r.window_start, r.window_end) for r in self.journal.query(OfferRecord, day, day)]
 
     # --- state ------------------------------------------------------------------------
 
@@ -272,10 +325,13 @@ class Day:
         """The next moment `tick()` has something to decide."""
         now = self.clock.now()
         times: list[datetime] = []
+        paused = self.active_pause(now) is not None
         for w in self._windows.values():
             if w.state == "pending":
-                times.append(max(w.offer.start, now))
+                if not (paused and w.offer.start <= now):  # a pause's end wakes it
+                    times.append(max(w.offer.start, now))
             elif w.state == "showing":
+                times.append(w.offer.practice_end - timedelta(seconds=MIN_PRACTICE_SECONDS))
                 times.append(w.offer.end)
             elif w.state == "snoozed" and w.snoozed_until is not None:
                 times.append(w.snoozed_until)
@@ -303,9 +359,9 @@ class Day:
     def tick(self) -> list[Action]:
         """Decide what happens now. Safe to call at any moment, any number of times."""
         now = self.clock.now()
-        actions: list[Action] = []
         if self.plan is None or self.plan.date != now.date():
             self.replan()
+        actions, self._queued = self._queued, []
         in_session = self.session_at(now) is not None
         paused = self.active_pause(now) is not None
         for w in self._windows.values():
@@ -313,8 +369,9 @@ class Day:
             if w.state in ("done", "missed"):
                 continue
             left = (offer.end - now).total_seconds()
+            practice_left = (offer.practice_end - now).total_seconds()
             if w.state == "showing":
-                if left <= 0 or in_session:
+                if practice_left <= MIN_PRACTICE_SECONDS or in_session:
                     w.state = "done"
                     actions.append(HideOffer(offer.key))
                     self._journal_offer(offer, "ignored")
@@ -322,14 +379,23 @@ class Day:
             due_at = w.snoozed_until if w.state == "snoozed" else offer.start
             if due_at is None or now < due_at:
                 continue
-            if in_session or left < MIN_OFFER_SECONDS:
+            too_late = in_session or min(left, practice_left) < MIN_OFFER_SECONDS
+            if paused:
+                w.held_by_pause = True
+                if too_late:
+                    w.state = "done"  # it passed during the user's own pause: not an offer
+                continue  # else wait: offered if the pause ends while it is still open
+            if too_late and w.held_by_pause:
+                w.state = "done"  # the pause ended too late for it: still not an offer
+                continue
+            if too_late:
                 # Too late to be useful: the gap has passed (or nearly). Never show it late.
                 outcome = "missed" if w.state == "pending" else "snoozed"
                 w.state = "missed"
                 self._journal_offer(offer, outcome)
                 continue
-            if paused or not self.in_working_hours(now):
-                w.state = "done"  # suppressed by the user's own pause: not an offer at all
+            if not self.in_working_hours(now):
+                w.state = "done"  # off duty: not an offer at all
                 continue
             w.state = "showing"
             actions.append(ShowOffer(offer))
