@@ -8,15 +8,17 @@ thread; the calendar refresh runs in a worker and comes back through a signal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+import threading
 import time as time_module
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from companion.core.clock import Clock, ScaledClock, SystemClock
@@ -41,23 +43,30 @@ log = logging.getLogger("companion")
 CALENDAR_REFRESH_MS = 15 * 60 * 1000
 
 
-class _CalendarJob(QRunnable):
-    """Reads or fetches the calendar sources off the GUI thread."""
+class _CalendarJob(QObject):
+    """Reads or fetches the calendar sources off the GUI thread.
 
-    class Relay(QObject):
-        done = Signal(object)
+    A daemon thread rather than Qt's thread pool: Qt waits for its pool at exit, so a
+    feed that accepts a connection and never answers would hold Quit for its timeout.
+    The result comes back through `done`, a queued signal, on the GUI thread.
+    """
+
+    done = Signal(object)
 
     def __init__(self, work: Callable[[], object]) -> None:
         super().__init__()
         self.work = work
-        self.relay = _CalendarJob.Relay()
 
-    def run(self) -> None:
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="calendar-refresh", daemon=True).start()
+
+    def _run(self) -> None:
         try:
             result: object = self.work()
         except Exception as exc:  # reported as one line; the last good plan stays
             result = exc
-        self.relay.done.emit(result)
+        with contextlib.suppress(RuntimeError):  # the app quit while we were reading
+            self.done.emit(result)
 
 
 class App(QObject):
@@ -202,14 +211,13 @@ class App(QObject):
 
         settings, paths, clock = self.settings, self.paths, self.clock
         job = _CalendarJob(lambda: refresh_calendars(settings, paths=paths, clock=clock))
-        job.setAutoDelete(False)
-        job.relay.done.connect(self._calendar_done)
+        job.done.connect(self._calendar_done)
         self._jobs.append(job)
-        QThreadPool.globalInstance().start(job)
+        job.start()
 
     @Slot(object)
     def _calendar_done(self, result: object) -> None:
-        self._jobs = [j for j in self._jobs if j.relay is not self.sender()]
+        self._jobs = [j for j in self._jobs if j is not self.sender()]
         if isinstance(result, Exception):
             self.calendar_problems = (f"calendar: {type(result).__name__}",)
         else:
@@ -253,24 +261,30 @@ class App(QObject):
             text += f"\n{self.calendar_problems[0]}"
         self.view.set_status(status.state, text, offer=bool(self.cards))
         self.view.set_practices(self.practices_now())
+        self.refresh_cards()
         self.status_changed.emit(text)
 
     # --- offers ----------------------------------------------------------------------------
 
-    def seconds_until_next(self) -> float | None:
-        """How long a practice started now may take, or None with no session ahead today."""
-        status = self.day.status()
-        if status.next_start is None:
-            return None
-        return self._practice_seconds(status.next_start)
-
-    def _practice_seconds(self, next_start: datetime | None, end: datetime | None = None) -> float:
-        """The planner's rule, from now: stop by the window's end and PRACTICE_MARGIN
-        before the next session (the wrap-up margin is already in the window's end)."""
+    def practice_deadline(self) -> datetime | None:
+        """When a practice started now must be over, or None with no session ahead today.
+        One rule with the planner's: inside a break window, its practice end (the wrap-up
+        margin included); elsewhere PRACTICE_MARGIN before the next session."""
         from companion.core.planner import PRACTICE_MARGIN
 
-        limits = [t for t in (end, next_start and next_start - PRACTICE_MARGIN) if t]
-        return max(0.0, (min(limits) - self.clock.now()).total_seconds()) if limits else 0.0
+        now = self.clock.now()
+        window = self.day.window_at(now)
+        if window is not None:
+            return window.practice_end
+        next_start = self.day.status().next_start
+        return None if next_start is None else next_start - PRACTICE_MARGIN
+
+    def seconds_until_next(self) -> float | None:
+        """How long a practice started now may take, or None with no session ahead today."""
+        deadline = self.practice_deadline()
+        if deadline is None:
+            return None
+        return max(0.0, (deadline - self.clock.now()).total_seconds())
 
     def practices_now(self) -> list[tuple[str, str]]:
         seconds = self.seconds_until_next()
@@ -281,11 +295,9 @@ class App(QObject):
         )
         return [(ex.id, label_for(ex)) for ex in fitting[:8]]
 
-    def show_offer(self, offer: Offer) -> None:
-        if offer.key in self.cards:
-            return
-        now = self.clock.now()
-        seconds = self._practice_seconds(offer.next_session, offer.end)
+    def _offer_choices(self, offer: Offer) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+        """The suggested practice and up to three others that fit what is left of it."""
+        seconds = max(0.0, (offer.practice_end - self.clock.now()).total_seconds())
         fitting = choose_for_window(
             self.library,
             seconds,
@@ -296,15 +308,26 @@ class App(QObject):
         if suggested is None and fitting:
             suggested = fitting[0]
         others = [ex for ex in fitting if suggested is None or ex.id != suggested.id][:3]
+        return (
+            (suggested.id, label_for(suggested)) if suggested else None,
+            [(ex.id, label_for(ex)) for ex in others],
+        )
+
+    def show_offer(self, offer: Offer) -> None:
+        if offer.key in self.cards:
+            return
+        now = self.clock.now()
+        suggestion, others = self._offer_choices(offer)
         note = ""
         if offer.after_heavy:
             note = "That was a heavy one. You might give yourself the longer pause."
         card = OfferCard(
             self.clock,
             headline=headline_for(now, offer.end, offer.next_session),
-            suggestion=(suggested.id, label_for(suggested)) if suggested else None,
-            others=[(ex.id, label_for(ex)) for ex in others],
+            suggestion=suggestion,
+            others=others,
             note=note,
+            can_snooze=self.day.can_snooze(offer.key),
         )
         card.start.connect(lambda ex_id, k=offer.key: self._offer_taken(k, ex_id))
         card.snooze.connect(lambda k=offer.key: self._offer_snoozed(k))
@@ -314,9 +337,24 @@ class App(QObject):
         card.show()
         self.view.notify(
             "A few minutes for you",
-            f"{card.headline.text()}. "
-            + (f"Suggested: {label_for(suggested)}." if suggested else ""),
+            f"{card.headline.text()}. " + (f"Suggested: {suggestion[1]}." if suggestion else ""),
         )
+
+    def refresh_cards(self) -> None:
+        """Minutes pass while a card waits: keep its count, its choices and its snooze
+        button true (called on every wake-up and by the once-a-minute check)."""
+        now = self.clock.now()
+        for key, card in self.cards.items():
+            offer = self.day.offer(key)
+            if offer is None:
+                continue
+            suggestion, others = self._offer_choices(offer)
+            card.refresh(
+                headline_for(now, offer.end, offer.next_session),
+                suggestion,
+                others,
+                can_snooze=self.day.can_snooze(key),
+            )
 
     def hide_offer(self, key: str) -> None:
         card = self.cards.pop(key, None)
@@ -325,9 +363,16 @@ class App(QObject):
             card.deleteLater()
 
     def _offer_taken(self, key: str, exercise_id: str) -> None:
-        self.day.taken(key)
+        offer = self.day.offer(key)
+        started = self.start_practice(exercise_id, until=offer.practice_end if offer else None)
+        if started:
+            self.day.taken(key)
+        else:
+            self.day.expired(key)
+            self.view.notify(
+                "Grounding Companion", "Too little time is left for a practice before you go."
+            )
         self.hide_offer(key)
-        self.start_practice(exercise_id)
         self.on_wake()
 
     def _offer_snoozed(self, key: str) -> None:
@@ -342,25 +387,35 @@ class App(QObject):
 
     @Slot()
     def bring_offer_forward(self) -> None:
+        """A click on the tray icon or its notification: the waiting card comes up; with
+        none waiting, the tray's menu opens (what a left click would be expected to do)."""
+        if not self.cards:
+            if isinstance(self.view, Tray):
+                self.view.popup_menu()
+            return
         for card in self.cards.values():
             card.show()
             card.raise_()
 
     # --- windows ---------------------------------------------------------------------------
 
-    def start_practice(self, exercise_id: str) -> None:
+    def start_practice(self, exercise_id: str, *, until: datetime | None = None) -> bool:
+        """Open the player, the practice fitted to end by `until` (by default the
+        practice deadline from now). False if it is unknown or nothing of it fits."""
         from companion.core.exercises import fit
         from companion.ui.player import PlayerWindow
 
         exercise = self.library.get(exercise_id)
         if exercise is None:
-            return
-        seconds = self.seconds_until_next()
+            log.warning("no practice called %r", exercise_id)
+            return False
+        deadline = until if until is not None else self.practice_deadline()
         ends_by = None
-        if seconds is not None and self.day.session_at(self.clock.now()) is None:
+        if deadline is not None and self.day.session_at(self.clock.now()) is None:
+            seconds = max(0.0, (deadline - self.clock.now()).total_seconds())
             fitted = fit(exercise, seconds)
             if fitted is None:
-                return
+                return False
             exercise = fitted
             ends_by = self.player_clock.monotonic() + seconds
         if self.player is not None:
@@ -374,11 +429,25 @@ class App(QObject):
         player.show()
         player.raise_()
         player.activateWindow()
+        return True
 
     def open_glimmer(self) -> None:
-        from companion.ui.glimmer import ask_glimmer
+        """The glimmer prompt, not modal: an offer card stays answerable meanwhile."""
+        from companion.ui.glimmer import GlimmerDialog, make_glimmer_record
 
-        ask_glimmer(None, self.journal, self.clock, "anytime")
+        def build() -> QWidget:
+            dialog = GlimmerDialog(None, source="anytime")
+
+            def finished(_result: int) -> None:
+                record = make_glimmer_record(dialog, self.clock)
+                if record is not None:
+                    self.journal.add(record)
+                dialog.deleteLater()
+
+            dialog.finished.connect(finished)
+            return dialog
+
+        self._open_window("glimmer", build)
 
     def open_reflection(self, *, automatic: bool = False) -> None:
         from companion.ui.reflection import ReflectionWindow
@@ -536,7 +605,7 @@ class App(QObject):
         i.pause.connect(self.pause)
         i.plan.connect(self.open_plan)
         i.settings.connect(self.open_settings)
-        i.show_offer.connect(self._bring_forward)
+        i.show_offer.connect(self.bring_offer_forward)
         i.quit.connect(self.quit)
 
 

@@ -3,6 +3,10 @@ the next session starts, pauses hold, and a desktop without a tray gets a window
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -160,3 +164,129 @@ def test_no_periodic_wake_up_more_often_than_once_a_minute(app: App) -> None:
     assert repeating, "the clock-jump check should be running"
     for timer in repeating:
         assert timer.interval() >= 60_000, f"{timer.objectName()} wakes every {timer.interval()} ms"
+
+
+def test_a_waiting_card_keeps_its_count_and_choices_true(app: App) -> None:
+    step_to(app, local(MONDAY, 9, 50))
+    (card,) = app.cards.values()
+    assert card.snooze_button.isEnabled()
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(5 * 60)  # 09:55, the minute-check runs
+    app.check_clock()
+    assert card.headline.text() == "Session ended · 5 min until 10:00"
+    labels = [b.text() for b in [card.main_button, *card.other_buttons] if b is not None]
+    assert labels
+    for label in labels:  # a practice must end by 09:59: four minutes left
+        assert int(label.rsplit("·", 1)[1].split()[0]) <= 4, label
+    clock.advance(2 * 60)  # 09:57: back at 09:59 would leave no room for a practice
+    app.check_clock()
+    assert not card.snooze_button.isEnabled()
+
+
+def test_a_click_too_late_for_any_practice_says_so_and_opens_nothing(app: App) -> None:
+    said: list[str] = []
+    app.view.notify = lambda title, text: said.append(text)  # type: ignore[method-assign]
+    step_to(app, local(MONDAY, 9, 50))
+    (card,) = app.cards.values()
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(8 * 60 + 30)  # 09:58:30, clicked before the card's next check
+    assert card.main_button is not None
+    card.main_button.click()
+    assert app.player is None
+    assert app.cards == {}
+    assert [o.outcome for o in app.journal.query(OfferRecord)] == ["missed"]
+    assert said and "too little time" in said[-1].lower()
+
+
+def test_a_practice_from_an_offer_keeps_the_wrap_up_margin(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from companion.core.settings import Settings, save_settings
+
+    paths = resolve_paths(data_dir).ensure()
+    save_settings(paths.settings, Settings(wrapup_minutes=4))
+    clock = FakeClock(local(MONDAY, 9, 49))
+    a = App(paths, clock, wakeups=FakeWakeups(), tray=False, sound=FakeSound())
+    a.start()
+    try:
+        step_to(a, local(MONDAY, 9, 50))
+        (key,) = a.cards
+        offer = a.day.offer(key)
+        assert offer is not None and offer.end == local(MONDAY, 9, 56)
+        clock.advance(2)
+        assert a.cards[key].main_button is not None
+        a.cards[key].main_button.click()
+        assert a.player is not None
+        run = a.player.run  # type: ignore[attr-defined]
+        assert run.exercise.total_seconds <= (offer.end - clock.now()).total_seconds()
+        a.player.close()
+    finally:
+        a.view.hide()
+        a.journal.close()
+
+
+def test_the_glimmer_prompt_does_not_block_an_offer(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from companion.core.records import GlimmerRecord
+    from companion.ui.glimmer import GlimmerDialog
+
+    step_to(app, local(MONDAY, 9, 50))
+    app.intents.glimmer.emit()
+    dialog = app.windows["glimmer"]
+    assert isinstance(dialog, GlimmerDialog) and dialog.isVisible()
+    assert not dialog.isModal()
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(2)
+    (card,) = app.cards.values()
+    card.skip_button.click()  # answered while the prompt is still open
+    assert [o.outcome for o in app.journal.query(OfferRecord)] == ["skipped"]
+    dialog.text_edit.setText("She laughed for the first time in weeks")
+    dialog.accept()
+    (glimmer,) = app.journal.query(GlimmerRecord)
+    assert glimmer.text == "She laughed for the first time in weeks"
+
+
+def test_clicking_the_tray_raises_the_card_and_never_says_already_running(app: App) -> None:
+    said: list[str] = []
+    app.view.notify = lambda title, text: said.append(text)  # type: ignore[method-assign]
+    step_to(app, local(MONDAY, 9, 50))
+    (card,) = app.cards.values()
+    card.hide()
+    app.intents.show_offer.emit()  # a click on the icon or on the notification
+    assert card.isVisible()
+    assert not [s for s in said if "already running" in s.lower()]
+    app.handle_command("show")  # a second `companion run` is another matter
+
+
+@pytest.mark.slow
+def test_quitting_never_waits_for_a_calendar_that_hangs(tmp_path: Path) -> None:
+    """A feed that accepts and never answers (or any stuck read) must not hold Quit."""
+    script = (
+        "import threading, sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import companion.core.schedule as schedule\n"
+        "schedule.refresh_calendars = lambda *a, **k: threading.Event().wait()\n"
+        "from companion.app import App\n"
+        "from companion.core.clock import SystemClock\n"
+        "from companion.core.paths import resolve_paths\n"
+        "from companion.core.settings import Settings, save_settings\n"
+        "qapp = QApplication([])\n"
+        f"paths = resolve_paths({str(tmp_path / 'd')!r}).ensure()\n"
+        "save_settings(paths.settings, Settings(schedule_source='calendar'))\n"
+        "app = App(paths, SystemClock(), tray=False)\n"
+        "app.start()\n"
+        "QTimer.singleShot(300, app.quit)\n"
+        "sys.exit(qapp.exec())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert took < 8, f"quitting waited {took:.1f} s for the calendar"

@@ -259,3 +259,16 @@ def test_removed_sources_are_pruned_and_week_mode_ignores_calendars(
     week = sessions_for(Settings(), today, paths=paths, clock=clock)
     assert len(week.sessions) == 7 and week.ok
     assert calcache.doctor_report(paths, Settings())[0][0] is True
+
+
+def test_a_pipe_or_device_given_as_calendar_is_refused_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO would block the calendar worker forever, and quitting with it."""
+    import os
+
+    from companion.core.ical import CalendarError
+    from companion.core.schedule import read_file
+
+    fifo = tmp_path / "feed.ics"
+    os.mkfifo(fifo)
+    with pytest.raises(CalendarError, match=r"feed\.ics: not a regular file"):
+        read_file(fifo, "feed.ics")

@@ -150,6 +150,12 @@ class OpenReflection:
 Action = ShowOffer | HideOffer | OpenReflection
 
 
+def _room_at(offer: Offer, moment: datetime) -> bool:
+    """Is there still room at `moment` for this offer to be worth showing?"""
+    left = min(offer.end, offer.practice_end) - moment
+    return left.total_seconds() >= MIN_OFFER_SECONDS
+
+
 def window_key(start: datetime) -> str:
     """A window's name: its start as a UTC instant, the same in any time zone."""
     return start.astimezone(UTC).isoformat()
@@ -319,6 +325,19 @@ class Day:
         w = self._windows.get(key)
         return w.offer if w else None
 
+    def window_at(self, now: datetime) -> Offer | None:
+        """The break window open at `now`, whatever became of its offer."""
+        return next(
+            (w.offer for w in self._windows.values() if w.offer.start <= now < w.offer.end), None
+        )
+
+    def can_snooze(self, key: str, minutes: int = SNOOZE_MINUTES) -> bool:
+        """Would "In 2 min" bring the offer back with room for a practice?"""
+        w = self._windows.get(key)
+        if w is None or w.state != "showing":
+            return False
+        return _room_at(w.offer, self.clock.now() + timedelta(minutes=minutes))
+
     # --- the clock moves --------------------------------------------------------------
 
     def next_wakeup(self) -> datetime | None:
@@ -368,9 +387,8 @@ class Day:
             offer = w.offer
             if w.state in ("done", "missed"):
                 continue
-            left = (offer.end - now).total_seconds()
-            practice_left = (offer.practice_end - now).total_seconds()
             if w.state == "showing":
+                practice_left = (offer.practice_end - now).total_seconds()
                 if practice_left <= MIN_PRACTICE_SECONDS or in_session:
                     w.state = "done"
                     actions.append(HideOffer(offer.key))
@@ -379,7 +397,7 @@ class Day:
             due_at = w.snoozed_until if w.state == "snoozed" else offer.start
             if due_at is None or now < due_at:
                 continue
-            too_late = in_session or min(left, practice_left) < MIN_OFFER_SECONDS
+            too_late = in_session or not _room_at(offer, now)
             if paused:
                 w.held_by_pause = True
                 if too_late:
@@ -441,15 +459,18 @@ class Day:
     def skipped(self, key: str) -> None:
         self._close(key, "skipped")
 
+    def expired(self, key: str) -> None:
+        """Taken too late: no practice fits any more (journaled as missed)."""
+        self._close(key, "missed")
+
     def snooze(self, key: str, minutes: int = SNOOZE_MINUTES) -> datetime | None:
         """Snooze an offer; returns when it comes back, or None if that would leave the
         window (then the offer is closed as snoozed and does not come back)."""
         w = self._windows.get(key)
         if w is None or w.state != "showing":
             return None
-        now = self.clock.now()
-        back = now + timedelta(minutes=minutes)
-        if (w.offer.end - back).total_seconds() < MIN_OFFER_SECONDS:
+        back = self.clock.now() + timedelta(minutes=minutes)
+        if not _room_at(w.offer, back):
             self._close(key, "snoozed")
             return None
         w.state = "snoozed"

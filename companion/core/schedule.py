@@ -247,6 +247,9 @@ def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
 
     cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # a pipe or a device would block the reader forever (and quitting with it)
+            raise CalendarError(f"{name}: not a regular file; not loaded")
         with path.open("rb") as fh:
             data = fh.read(cap + 1)
     except FileNotFoundError:

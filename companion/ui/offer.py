@@ -92,27 +92,12 @@ class OfferCard(QFrame):
             layout.addWidget(note_label)
 
         self.main_button: QPushButton | None = None
-        if suggestion is not None:
-            ex_id, label = suggestion
-            main = QPushButton(label)
-            main.setObjectName("offer-main")
-            main.setAccessibleName(f"Start {label}")
-            main.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
-            layout.addWidget(main)
-            self.main_button = main
-
         self.other_buttons: list[QPushButton] = []
-        if others:
-            also = QLabel("Or, if you prefer:")
-            also.setObjectName("offer-note")
-            layout.addWidget(also)
-            for ex_id, label in others:
-                b = QPushButton(label)
-                b.setObjectName("offer-other")
-                b.setAccessibleName(f"Start {label}")
-                b.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
-                layout.addWidget(b)
-                self.other_buttons.append(b)
+        self._choices_box = QVBoxLayout()
+        self._choices_box.setSpacing(8)
+        layout.addLayout(self._choices_box)
+        self._choices: tuple[object, ...] = ()
+        self.set_choices(suggestion, others)
 
         row = QHBoxLayout()
         row.addStretch(1)
@@ -126,10 +111,60 @@ class OfferCard(QFrame):
         row.addWidget(self.snooze_button)
         row.addWidget(self.skip_button)
         layout.addLayout(row)
-        for b in self.findChildren(QPushButton):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setCursor(Qt.CursorShape.PointingHandCursor)
+        for b in (self.snooze_button, self.skip_button):
+            _quiet(b)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 30)
+
+    def set_choices(
+        self, suggestion: tuple[str, str] | None, others: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """The practices on offer; called again as the gap shrinks, so no button promises
+        more minutes than are left."""
+        choices = (suggestion, tuple(others))
+        if choices == self._choices:
+            return
+        self._choices = choices
+        while (item := self._choices_box.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.main_button, self.other_buttons = None, []
+        if suggestion is not None:
+            ex_id, label = suggestion
+            main = _quiet(QPushButton(label))
+            main.setObjectName("offer-main")
+            main.setAccessibleName(f"Start {label}")
+            main.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
+            self._choices_box.addWidget(main)
+            self.main_button = main
+        if others:
+            also = QLabel("Or, if you prefer:")
+            also.setObjectName("offer-note")
+            self._choices_box.addWidget(also)
+            for ex_id, label in others:
+                b = _quiet(QPushButton(label))
+                b.setObjectName("offer-other")
+                b.setAccessibleName(f"Start {label}")
+                b.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
+                self._choices_box.addWidget(b)
+                self.other_buttons.append(b)
+        if self.isVisible():
+            self.adjustSize()
+
+    def refresh(
+        self,
+        headline: str,
+        suggestion: tuple[str, str] | None,
+        others: Sequence[tuple[str, str]],
+        *,
+        can_snooze: bool,
+    ) -> None:
+        """Keep the card true as minutes pass: the headline's count, what fits, and
+        whether "In 2 min" still leaves room for a practice."""
+        if self.headline.text() != headline:
+            self.headline.setText(headline)
+            self.setAccessibleDescription(headline)
+        self.set_choices(suggestion, others)
+        self.snooze_button.setEnabled(can_snooze)
 
     def showEvent(self, event: object) -> None:
         self._shown_at = self.clock.monotonic()
@@ -156,6 +191,13 @@ class OfferCard(QFrame):
                 y = area.top() + margin + band  # tray at the top of the screen
             x = min(max(area.left() + margin, anchor.center().x() - self.width() // 2), x)
         self.move(QPoint(x, max(area.top(), y)))
+
+
+def _quiet(button: QPushButton) -> QPushButton:
+    """A card button never takes keyboard focus (the clinician may be typing notes)."""
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
 
 
 def headline_for(now: datetime, end: datetime, next_session: datetime | None) -> str:

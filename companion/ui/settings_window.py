@@ -21,6 +21,7 @@ import functools
 import html
 import itertools
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTime, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTime, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -1194,11 +1195,14 @@ class SettingsWindow(QDialog):
         self._test_token = next(_requests)
         self.test_button.setEnabled(False)
         self._show_test_text("Testing…")
-        QThreadPool.globalInstance().start(
-            functools.partial(
+        # A daemon thread, not Qt's pool: quitting must not wait for a feed that hangs.
+        threading.Thread(
+            target=functools.partial(
                 _run_test, self._relay, self._test_token, self._spec_resolver(source), run
-            )
-        )
+            ),
+            name="calendar-test",
+            daemon=True,
+        ).start()
 
     def _calendar_test_done(self, token: int, result: object) -> None:
         if token != self._test_token:

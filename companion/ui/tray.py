@@ -5,10 +5,11 @@ Both show the same status and offer the same actions, and both only emit intents
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtGui import QAction, QCloseEvent, QCursor, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -130,6 +131,11 @@ class Tray(QObject):
 
     def anchor(self) -> QRect | None:
         return self.icon.geometry()
+
+    def popup_menu(self) -> None:
+        """Open the menu at the pointer (macOS already opens it on any click)."""
+        if sys.platform != "darwin":
+            self.menu.popup(QCursor.pos())
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
