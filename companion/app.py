@@ -642,6 +642,9 @@ def build(
             intents=intents,
             view=view,
         )
+        # A demo minute passes in a second or two: check the clock (and refresh a waiting
+        # card's count) once a demo minute, not once a real one.
+        app.jump_timer.setInterval(max(1000, int(JUMP_CHECK_MS / speed)))
         save_settings(paths.settings, app.settings)
         print(f"Demo: a compressed day ({speed:g}x) with a throwaway journal in {paths.data}")
         return app

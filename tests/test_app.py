@@ -290,3 +290,42 @@ def test_quitting_never_waits_for_a_calendar_that_hangs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert took < 8, f"quitting waited {took:.1f} s for the calendar"
+
+
+def test_a_week_with_nothing_of_the_app_appearing_or_sounding_in_a_session(app: App) -> None:
+    """DESIGN.md rule 4, end to end: at every wake-up of a simulated week (the standing
+    week), nothing of the app is on screen or sounding while a session runs. Offers are
+    answered in turn: skipped, snoozed, or left to close themselves."""
+    from PySide6.QtWidgets import QApplication
+
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    sound: FakeSound = app.sound  # type: ignore[assignment]
+    end = local(MONDAY + timedelta(days=5), 0, 0)
+    answered = 0
+    checked_in_session = 0
+    while clock.now() < end:
+        upcoming = [t for t in app.wakeups.times if t > clock.now()]
+        clock.advance(((min(upcoming) if upcoming else end) - clock.now()).total_seconds())
+        heard = len(sound.played)
+        app.on_wake()
+        if app.day.session_at(clock.now()) is not None:
+            checked_in_session += 1
+            visible = [
+                w.objectName() or type(w).__name__
+                for w in QApplication.topLevelWidgets()
+                if w.isVisible() and w is not app.view
+            ]
+            assert visible == [], f"{visible} on screen in a session at {clock.now():%a %H:%M}"
+            assert len(sound.played) == heard, f"a sound in a session at {clock.now():%a %H:%M}"
+        for card in list(app.cards.values()):
+            clock.advance(2)  # past the card's first-second guard
+            answered += 1
+            if answered % 3 == 1:
+                card.skip_button.click()
+            elif answered % 3 == 2 and card.snooze_button.isEnabled():
+                card.snooze_button.click()
+        for window in list(app.windows.values()):  # the end-of-day reflection: closed
+            window.close()
+    assert checked_in_session > 20, "the week never woke inside a session"
+    outcomes = {o.outcome for o in app.journal.query(OfferRecord)}
+    assert {"skipped", "ignored"} <= outcomes

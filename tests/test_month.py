@@ -59,7 +59,7 @@ def irregular_calendar(path: Path, first: date, days: int) -> None:
 
 
 def simulate(settings: Settings, data: Path, first: date, days: int) -> dict[str, object]:
-    clock = FakeClock(local(first, 0, 1))
+    clock = FakeClock(local(first, 0, 1), local_zone=True)  # offsets follow DST
     paths = resolve_paths(data).ensure()
     journal = Journal(paths, clock).open()
     library = load_library()
@@ -122,6 +122,13 @@ def test_a_month_of_the_standing_week(tmp_path: Path, berlin: None) -> None:
     assert isinstance(journal, Journal)
     outcomes = {o.outcome for o in journal.query(OfferRecord)}
     assert outcomes == {"ignored"}  # nobody clicked: every offer closed itself at window end
+    # Sunday 29 March moved Berlin's clocks forward: the weeks after it are offered at
+    # the same local times as the weeks before, an hour earlier in UTC.
+    shown = [t for t, a in result["shown"] if isinstance(a, ShowOffer)]  # type: ignore[attr-defined]
+    before = {t.strftime("%H:%M") for t in shown if t.date() < date(2026, 3, 29)}
+    after = {t.strftime("%H:%M") for t in shown if t.date() > date(2026, 3, 29)}
+    assert before == after and len(before) == 6
+    assert {t.utcoffset() for t in shown} == {timedelta(hours=1), timedelta(hours=2)}
 
 
 def test_a_month_of_an_irregular_calendar(tmp_path: Path, berlin: None) -> None:

@@ -60,6 +60,13 @@ def test_the_card_never_takes_focus(qtbot) -> None:  # type: ignore[no-untyped-d
     )
     qtbot.keyClicks(notes, "session note")
     assert notes.text() == "session note"
+    # Qt's offscreen platform activates every window it shows, whatever its flags, so
+    # which window is active is checked on a real X11 screen (see the issue 5 note); here
+    # the flags, and that buttons rebuilt as minutes pass stay unfocusable too.
+    card.refresh("Session ended · 8 min until 11:00", ("box-5", "Box · 5 min"), [], can_snooze=True)
+    assert all(
+        b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in card.findChildren(type(card.skip_button))
+    ), "a refreshed button could take focus"
 
 
 def test_headline_counts_minutes_to_the_next_session() -> None:

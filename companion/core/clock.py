@@ -50,14 +50,19 @@ class FakeClock:
     monotonic time, the way a suspended laptop looks on Linux.
     """
 
-    def __init__(self, start: datetime, monotonic_start: float = 1000.0) -> None:
+    def __init__(
+        self, start: datetime, monotonic_start: float = 1000.0, *, local_zone: bool = False
+    ) -> None:
         if start.tzinfo is None:
             raise ValueError("FakeClock needs an aware datetime")
         self._wall = start
         self._mono = monotonic_start
+        # Like SystemClock: express each reading in the machine's zone as it is then, so
+        # the UTC offset changes at a daylight-saving switch (TZ set by the test).
+        self._local_zone = local_zone
 
     def now(self) -> datetime:
-        return self._wall
+        return self._wall.astimezone() if self._local_zone else self._wall
 
     def monotonic(self) -> float:
         return self._mono
