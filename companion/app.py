@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import sys
 import threading
 import time as time_module
@@ -293,16 +294,18 @@ class App(QObject):
         fitting = choose_for_window(
             self.library, seconds, favourites=self.settings.favourite_practices
         )
-        return [(ex.id, label_for(ex)) for ex in fitting[:8]]
+        return [(ex.id, label_for(ex)) for ex in _distinct(fitting)[:8]]
 
     def _offer_choices(self, offer: Offer) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
         """The suggested practice and up to three others that fit what is left of it."""
         seconds = max(0.0, (offer.practice_end - self.clock.now()).total_seconds())
-        fitting = choose_for_window(
-            self.library,
-            seconds,
-            prefer_long=offer.after_heavy,
-            favourites=self.settings.favourite_practices,
+        fitting = _distinct(
+            choose_for_window(
+                self.library,
+                seconds,
+                prefer_long=offer.after_heavy,
+                favourites=self.settings.favourite_practices,
+            )
         )
         suggested = next((ex for ex in fitting if ex.id == offer.exercise), None)
         if suggested is None and fitting:
@@ -609,9 +612,26 @@ class App(QObject):
         i.quit.connect(self.quit)
 
 
+_LENGTH_IN_TITLE = re.compile(r",\s*\d+\s+minutes?$")
+
+
 def label_for(ex: Exercise) -> str:
+    """ "Coherent breathing · 3 min": the minutes it will really take once fitted, and
+    not a second, contradicting length from a short variant's title."""
     minutes = max(1, round(ex.total_seconds / 60))
-    return f"{ex.title} · {minutes} min"
+    return f"{_LENGTH_IN_TITLE.sub('', ex.title)} · {minutes} min"
+
+
+def _distinct(exercises: list[Exercise]) -> list[Exercise]:
+    """One entry per label: a practice and its short variant fitted to the same minutes
+    would read the same."""
+    seen: set[str] = set()
+    out = []
+    for ex in exercises:
+        if (label := label_for(ex)) not in seen:
+            seen.add(label)
+            out.append(ex)
+    return out
 
 
 # --- entry points ----------------------------------------------------------------------------
