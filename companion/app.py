@@ -152,6 +152,7 @@ class App(QObject):
         self.wakeups.shutdown()
         self.jump_timer.stop()
         self.calendar_timer.stop()
+        self.day.closing()  # a card still up was left unanswered: journaled as ignored
         for card in list(self.cards.values()):
             card.close()
         close = getattr(self.sound, "close", None)
@@ -274,11 +275,12 @@ class App(QObject):
         from companion.core.planner import PRACTICE_MARGIN
 
         now = self.clock.now()
-        window = self.day.window_at(now)
-        if window is not None:
-            return window.practice_end
         next_start = self.day.status().next_start
-        return None if next_start is None else next_start - PRACTICE_MARGIN
+        limits = [t for t in (next_start and next_start - PRACTICE_MARGIN,) if t is not None]
+        window = self.day.window_at(now)
+        if window is not None:  # a session booked since may start before the window ends
+            limits.append(window.practice_end)
+        return min(limits) if limits else None
 
     def seconds_until_next(self) -> float | None:
         """How long a practice started now may take, or None with no session ahead today."""
@@ -390,15 +392,20 @@ class App(QObject):
 
     @Slot()
     def bring_offer_forward(self) -> None:
-        """A click on the tray icon or its notification: the waiting card comes up; with
-        none waiting, the tray's menu opens (what a left click would be expected to do)."""
-        if not self.cards:
-            if isinstance(self.view, Tray):
-                self.view.popup_menu()
-            return
+        """The waiting card comes up (a click on its notification, a second `run`)."""
         for card in self.cards.values():
             card.show()
             card.raise_()
+
+    @Slot()
+    def tray_clicked(self) -> None:
+        """A click on the icon: the waiting card, or with none the menu, which is what a
+        left click is expected to open. Only a real click opens it: it takes the pointer
+        and the keyboard, so nothing else may."""
+        if self.cards:
+            self.bring_offer_forward()
+        elif isinstance(self.view, Tray):
+            self.view.popup_menu()
 
     # --- windows ---------------------------------------------------------------------------
 
@@ -609,6 +616,7 @@ class App(QObject):
         i.plan.connect(self.open_plan)
         i.settings.connect(self.open_settings)
         i.show_offer.connect(self.bring_offer_forward)
+        i.tray_clicked.connect(self.tray_clicked)
         i.quit.connect(self.quit)
 
 

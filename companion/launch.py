@@ -70,9 +70,14 @@ def run_app(args: argparse.Namespace) -> int:
 
     qapp = make_qapp()
     server = single.Server(paths.data, lambda command: None)
-    if not server.listen() and single.send(paths.data, "show"):
-        print("Grounding Companion is already running; brought it forward.")
-        return 0
+    if not server.listen():  # another app holds this data folder
+        if single.send(paths.data, "show"):
+            print("Grounding Companion is already running; brought it forward.")
+            return 0
+        raise UserError(
+            "Grounding Companion is already running for this data folder but did not "
+            "answer; not starting a second copy (two would offer every break twice)"
+        )
     intents = Intents()
     view = make_view(intents)
     view.set_status_text("Getting ready…")

@@ -248,16 +248,50 @@ def test_the_glimmer_prompt_does_not_block_an_offer(app: App, qtbot) -> None:  #
     assert glimmer.text == "She laughed for the first time in weeks"
 
 
-def test_clicking_the_tray_raises_the_card_and_never_says_already_running(app: App) -> None:
+def test_the_tray_icon_and_its_notification_bring_the_card_back(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from companion.ui.tray import Tray
+
+    clock = FakeClock(local(MONDAY, 9, 40))
+    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
+    assert isinstance(a.view, Tray)
     said: list[str] = []
-    app.view.notify = lambda title, text: said.append(text)  # type: ignore[method-assign]
+    popped: list[bool] = []
+    a.view.notify = lambda title, text: said.append(text)  # type: ignore[method-assign]
+    a.view.popup_menu = lambda: popped.append(True)  # type: ignore[method-assign]
+    a.start()
+    try:
+        a.handle_command("show")  # a second `companion run` with no card waiting
+        qtbot.wait(10)
+        assert popped == [], "the menu must open only for a click on the icon"
+        assert QApplication.activePopupWidget() is None
+        assert said == ["Already running here in the tray."]  # for the second `run` only
+        said.clear()
+        a.intents.tray_clicked.emit()  # a click on the icon with nothing waiting: the menu
+        assert popped == [True]
+        step_to(a, local(MONDAY, 9, 50))
+        (card,) = a.cards.values()
+        card.hide()
+        a.intents.show_offer.emit()  # a click on the notification
+        assert card.isVisible()
+        card.hide()
+        a.intents.tray_clicked.emit()  # a click on the icon
+        assert card.isVisible() and popped == [True]
+        assert not [s for s in said if "already running" in s.lower()]
+    finally:
+        for c in list(a.cards.values()):
+            c.close()
+        a.view.hide()
+        a.journal.close()
+
+
+def test_quitting_with_a_card_up_journals_it_as_ignored(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
     step_to(app, local(MONDAY, 9, 50))
-    (card,) = app.cards.values()
-    card.hide()
-    app.intents.show_offer.emit()  # a click on the icon or on the notification
-    assert card.isVisible()
-    assert not [s for s in said if "already running" in s.lower()]
-    app.handle_command("show")  # a second `companion run` is another matter
+    assert app.cards
+    journal = app.journal
+    app.quit()
+    assert [o.outcome for o in journal.query(OfferRecord)] == ["ignored"]
 
 
 @pytest.mark.slow
@@ -334,3 +368,29 @@ def test_a_week_with_nothing_of_the_app_appearing_or_sounding_in_a_session(app: 
     assert checked_in_session > 20, "the week never woke inside a session"
     outcomes = {o.outcome for o in app.journal.query(OfferRecord)}
     assert {"skipped", "ignored"} <= outcomes
+
+
+def test_a_call_booked_after_a_skipped_offer_bounds_a_practice_from_the_menu(app: App) -> None:
+    from companion.core.planner import PRACTICE_MARGIN, plan_day
+    from companion.core.schedule import Session
+
+    step_to(app, local(MONDAY, 9, 50))
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(2)
+    (card,) = app.cards.values()
+    card.skip_button.click()
+    original = app.plan_for
+
+    def with_a_call(d: date):  # type: ignore[no-untyped-def]
+        plan = original(d)
+        call = Session(local(MONDAY, 9, 56), local(MONDAY, 9, 59))
+        return plan_day([*plan.sessions, call], app.settings, d, app.library)
+
+    app.day.plan_for = with_a_call
+    app.replan()  # the calendar refresh brings a 09:56 call
+    deadline = app.practice_deadline()
+    assert deadline is not None and deadline <= local(MONDAY, 9, 56) - PRACTICE_MARGIN
+    app.intents.practice.emit(app.practices_now()[0][0])
+    assert app.player is not None
+    run = app.player.run  # type: ignore[attr-defined]
+    assert clock.now() + timedelta(seconds=run.exercise.total_seconds) <= deadline

@@ -374,3 +374,60 @@ def test_a_session_booked_into_an_open_gap_takes_the_card_down(tmp_path: Path) -
     d.replan()
     assert d.tick() == [HideOffer(card.key)]
     assert [o.outcome for o in offers(d)] == ["missed"]
+
+
+def _hour_gap_plan(booked: dict[str, bool]):  # type: ignore[no-untyped-def]
+    """09:00-10:00 and 11:00-12:00 with a free hour between; a call may land in it."""
+
+    def plan(d: date) -> P:
+        sessions = [S(at(d, "09:00"), at(d, "10:00")), S(at(d, "11:00"), at(d, "12:00"))]
+        breaks = [B(at(d, "10:00"), at(d, "10:59"), 15)]
+        if booked["call"]:
+            sessions.insert(1, S(at(d, "10:20"), at(d, "10:35")))
+            breaks = [B(at(d, "10:00"), at(d, "10:19"), 15), B(at(d, "10:35"), at(d, "10:59"), 15)]
+        return P(d, sessions, breaks, at(d, "12:30"))
+
+    return plan
+
+
+def test_a_call_booked_into_a_decided_gap_leaves_a_new_gap_after_it(tmp_path: Path) -> None:
+    booked = {"call": False}
+    clock = FakeClock(at(MONDAY, "08:30"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=_hour_gap_plan(booked))
+    d.replan()
+    run_until(d, at(MONDAY, "10:01"))
+    d.skipped(d.offers_showing()[0].key)
+    booked["call"] = True  # a calendar refresh brings a 10:20-10:35 call
+    d.replan()
+    seen = run_until(d, at(MONDAY, "10:40"))
+    assert [t for t, a in seen if isinstance(a, ShowOffer)] == [at(MONDAY, "10:35")]
+    d.closing()  # quit with the 10:35 card still up, then start again:
+    again = Day(clock=clock, journal=journal, settings=Settings(), plan_for=_hour_gap_plan(booked))
+    again.replan()
+    assert not [a for _, a in run_until(again, at(MONDAY, "10:58")) if isinstance(a, ShowOffer)]
+
+
+def test_a_replan_after_a_pause_keeps_the_gap_it_held_out_of_the_journal(day: Day) -> None:
+    day.pause_until("manual", at(MONDAY, "09:58"))
+    run_until(day, at(MONDAY, "09:57"))
+    day.replan()  # woke from sleep, a calendar refresh: anything
+    run_until(day, at(MONDAY, "10:30"))
+    assert offers(day) == []
+
+
+def test_starting_in_the_last_moments_of_a_gap_is_not_a_missed_offer(tmp_path: Path) -> None:
+    clock = FakeClock(at(MONDAY, "09:58"))
+    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=simple_plan)
+    d.replan()
+    run_until(d, at(MONDAY, "10:30"))
+    assert offers(d) == []
+
+
+def test_an_offer_snoozed_then_paused_past_its_gap_is_journaled_as_snoozed(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:51"))
+    day.snooze(day.offers_showing()[0].key)  # back at 09:53
+    day.pause_until("manual", at(MONDAY, "10:30"))
+    run_until(day, at(MONDAY, "10:40"))
+    assert [o.outcome for o in offers(day)] == ["snoozed"]

@@ -105,3 +105,30 @@ def test_second_run_brings_the_first_forward_and_exits_0(tmp_path: Path) -> None
     finally:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=10)
+
+
+def test_a_client_that_says_nothing_is_let_go(qtbot, data_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    monkeypatch.setattr(single, "TIMEOUT_S", 0.2)
+    data_dir.mkdir(parents=True, mode=0o700)
+    server = single.Server(data_dir, lambda command: None)
+    assert server.listen()
+    silent = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(5)]
+    for sock in silent:
+        sock.connect(single.server_name(data_dir))
+    listener = server._impl
+    assert listener is not None
+    qtbot.waitUntil(lambda: len(listener.clients) == 5, timeout=5000)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not listener.clients, timeout=5000)  # type: ignore[union-attr]
+    for sock in silent:
+        sock.settimeout(5)
+        assert sock.recv(16) == b"", "the server should have hung up"
+        sock.close()
+    answers: list[bool] = []
+    t = threading.Thread(target=lambda: answers.append(single.send(data_dir, "show")))
+    t.start()
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    t.join()
+    assert answers == [True], "still answering the next one"
+    server.close()

@@ -150,6 +150,18 @@ class OpenReflection:
 Action = ShowOffer | HideOffer | OpenReflection
 
 
+def _claim(
+    spans: Sequence[tuple[datetime, datetime]], breaks: Sequence[BreakLike]
+) -> list[int | None]:
+    """For each earlier span, the index of the first new break it overlaps (None if none):
+    the gap as it began, which is what the clinician saw offered."""
+    order = sorted(range(len(breaks)), key=lambda i: breaks[i].start)
+    return [
+        next((i for i in order if start < breaks[i].end and breaks[i].start < end), None)
+        for start, end in spans
+    ]
+
+
 def _room_at(offer: Offer, moment: datetime) -> bool:
     """Is there still room at `moment` for this offer to be worth showing?"""
     left = min(offer.end, offer.practice_end) - moment
@@ -198,16 +210,24 @@ class Day:
         if self._started_at is None:
             self._started_at = now
         self.plan = self.plan_for(now.date())
+        breaks = list(self.plan.breaks)
         decided = [w for w in self._windows.values() if w.state != "pending"]
+        held = [w for w in self._windows.values() if w.state == "pending" and w.held_by_pause]
         self._windows = {w.offer.key: w for w in decided}
-        journaled = self._journaled_windows(self.plan.date)
+        # Each earlier window stands for one gap: the new break it overlaps most. A
+        # session booked into the middle of a decided gap leaves a second, new gap.
+        decided_at = _claim([(w.offer.start, w.offer.end) for w in decided], breaks)
+        journaled_at = _claim(self._journaled_windows(self.plan.date), breaks)
+        held_at = _claim([(w.offer.start, w.offer.end) for w in held], breaks)
         sessions = sorted(self.plan.sessions, key=lambda s: s.start)
-        for b in self.plan.breaks:
+        started = self._started_at
+        for i, b in enumerate(breaks):
             next_session = next((s.start for s in sessions if s.start >= b.end), None)
-            live = next((w for w in decided if w.offer.overlaps(b.start, b.end)), None)
-            if live is not None:
-                if live.state in ("showing", "snoozed"):  # the gap moved: the card follows
-                    live.offer = replace(live.offer, end=b.end, next_session=next_session)
+            owners = [w for w, at in zip(decided, decided_at, strict=True) if at == i]
+            if owners:
+                for live in owners:
+                    if live.state in ("showing", "snoozed"):  # the gap moved: the card follows
+                        live.offer = replace(live.offer, end=b.end, next_session=next_session)
                 continue
             offer = Offer(
                 key=window_key(b.start),
@@ -218,17 +238,15 @@ class Day:
                 longer=bool(getattr(b, "longer", False)),
                 next_session=next_session,
             )
-            window = _Window(offer)
-            if any(start < b.end and b.start < end for start, end in journaled):
+            window = _Window(offer, held_by_pause=i in held_at)
+            if i in journaled_at:
                 window.state = "done"  # offered before this start of the app
-            elif b.end <= self._started_at:
-                window.state = "done"  # over before the app ran: nothing to offer or miss
+            elif b.end <= started or (b.start <= started and not _room_at(offer, started)):
+                window.state = "done"  # over (or all but) before the app ran: not an offer
             self._windows[offer.key] = window
-        for w in decided:  # a card whose gap is gone (a session now fills it) goes away
-            if w.state in ("showing", "snoozed") and not any(
-                w.offer.overlaps(b.start, b.end) for b in self.plan.breaks
-            ):
-                if w.state == "showing":
+        for w, at in zip(decided, decided_at, strict=True):
+            if at is None and w.state in ("showing", "snoozed"):  # its gap is gone: a
+                if w.state == "showing":  # session fills it now. The card goes away.
                     self._queued.append(HideOffer(w.offer.key))
                 w.state = "missed"
                 self._journal_offer(w.offer, "missed")
@@ -352,7 +370,11 @@ class Day:
             elif w.state == "showing":
                 times.append(w.offer.practice_end - timedelta(seconds=MIN_PRACTICE_SECONDS))
                 times.append(w.offer.end)
-            elif w.state == "snoozed" and w.snoozed_until is not None:
+            elif (
+                w.state == "snoozed"
+                and w.snoozed_until is not None
+                and not (paused and w.snoozed_until <= now)  # a pause's end wakes it
+            ):
                 times.append(w.snoozed_until)
         reflection = self.reflection_time()
         if reflection is not None and reflection.date() not in self._reflection_done:
@@ -400,11 +422,14 @@ class Day:
             too_late = in_session or not _room_at(offer, now)
             if paused:
                 w.held_by_pause = True
-                if too_late:
-                    w.state = "done"  # it passed during the user's own pause: not an offer
-                continue  # else wait: offered if the pause ends while it is still open
+                if not too_late:
+                    continue  # wait: offered if the pause ends while it is still open
             if too_late and w.held_by_pause:
-                w.state = "done"  # the pause ended too late for it: still not an offer
+                # It passed during the user's own pause: not an offer, unless it had been
+                # shown and put off before the pause (then it was snoozed, and says so).
+                if w.state == "snoozed":
+                    self._journal_offer(offer, "snoozed")
+                w.state = "done"
                 continue
             if too_late:
                 # Too late to be useful: the gap has passed (or nearly). Never show it late.
@@ -458,6 +483,12 @@ class Day:
 
     def skipped(self, key: str) -> None:
         self._close(key, "skipped")
+
+    def closing(self) -> None:
+        """The app is quitting: a card still on screen was left unanswered."""
+        for w in self._windows.values():
+            if w.state == "showing":
+                self._close(w.offer.key, "ignored")
 
     def expired(self, key: str) -> None:
         """Taken too late: no practice fits any more (journaled as missed)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import logging
 import os
 import socket
 import tempfile
@@ -18,6 +19,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("companion.single")
 
 COMMANDS = ("show", "glimmer", "reflect", "history", "settings", "plan", "practice")
 TIMEOUT_S = 2.0
@@ -120,8 +123,15 @@ class Server:
             lock_path.chmod(0o600)
         impl_type = _UnixListener if os.name == "posix" else _PipeListener
         self._impl = impl_type(self.name, self._handle)
-        self.owner = self._impl.listen()
-        return self.owner
+        if not self._impl.listen():
+            # We hold the folder, so we are the one app; only knocking from a terminal
+            # will not reach us. Say so once rather than refuse to start.
+            log.warning(
+                "cannot listen at %s; `companion glimmer` and the like will open their own windows",
+                self.name,
+            )
+        self.owner = True
+        return True
 
     def _handle(self, line: str) -> tuple[bytes, Then]:
         """The reply, and what to do once it is sent (a window never delays the answer)."""
@@ -150,7 +160,7 @@ class _UnixListener:
     def listen(self) -> bool:
         from PySide6.QtCore import QSocketNotifier
 
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(self.path)  # we hold the lock, so this one is stale (a crash)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_umask = os.umask(0o177)  # the socket file is born 0600: only this user knocks
@@ -169,7 +179,7 @@ class _UnixListener:
         return True
 
     def _accept(self, *_: object) -> None:
-        from PySide6.QtCore import QSocketNotifier
+        from PySide6.QtCore import QSocketNotifier, QTimer
 
         assert self.sock is not None
         while True:
@@ -177,13 +187,26 @@ class _UnixListener:
                 conn, _addr = self.sock.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError:
+            except OSError as exc:  # out of file descriptors, say: rest, don't spin
+                log.warning("cannot accept a local connection: %s", exc.strerror or exc)
+                self.notifier.setEnabled(False)
+                QTimer.singleShot(1000, self._resume_accepting)
                 return
             conn.setblocking(False)
             notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
             fd = conn.fileno()
             notifier.activated.connect(lambda *_a, fd=fd: self._read(fd))
             self.clients[fd] = (conn, notifier, bytearray())
+            # a client that connects and says nothing is let go after TIMEOUT_S
+            QTimer.singleShot(int(TIMEOUT_S * 1000), lambda fd=fd, c=conn: self._expire(fd, c))
+
+    def _resume_accepting(self) -> None:
+        if self.notifier is not None:
+            self.notifier.setEnabled(True)
+
+    def _expire(self, fd: int, conn: socket.socket) -> None:
+        if self.clients.get(fd, (None,))[0] is conn:
+            self._drop(fd)
 
     def _read(self, fd: int) -> None:
         conn, _notifier, buffer = self.clients[fd]

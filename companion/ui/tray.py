@@ -60,7 +60,8 @@ class Intents(QObject):
     pause = Signal(int)  # minutes; PAUSE_REST_OF_DAY; RESUME
     plan = Signal()
     settings = Signal()
-    show_offer = Signal()
+    show_offer = Signal()  # the notification was clicked: bring the card up
+    tray_clicked = Signal()  # the icon itself: the card, or with none the menu
     quit = Signal()
 
 
@@ -139,7 +140,7 @@ class Tray(QObject):
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
-            self.intents.show_offer.emit()
+            self.intents.tray_clicked.emit()
 
 
 class CompanionWindow(QWidget):
