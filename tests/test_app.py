@@ -394,3 +394,17 @@ def test_a_call_booked_after_a_skipped_offer_bounds_a_practice_from_the_menu(app
     assert app.player is not None
     run = app.player.run  # type: ignore[attr-defined]
     assert clock.now() + timedelta(seconds=run.exercise.total_seconds) <= deadline
+
+
+def test_the_minute_check_leaves_an_unchanged_practice_menu_alone(app: App) -> None:
+    """Rebuilding the menu every minute would make it jump under the pointer."""
+    step_to(app, local(MONDAY, 9, 52))
+    before = list(app.view.practices_menu.actions())
+    labels = [a.text() for a in before]
+    assert before
+    app.check_clock()  # a minute later nothing new fits: the very same entries
+    assert list(app.view.practices_menu.actions()) == before
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(4 * 60)  # 09:56: less fits now, so the menu changes
+    app.check_clock()
+    assert [a.text() for a in app.view.practices_menu.actions()] != labels

@@ -5,6 +5,7 @@ Both show the same status and offer the same actions, and both only emit intents
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -44,6 +45,11 @@ def icon_for(state: State | None, *, offer: bool = False) -> QIcon:
     """The tray icon for a state, from PNGs pre-drawn at panel sizes (assets/icons/tray/,
     made by assets/icons/render_png.py): loading the SVGs would pull in QtSvg for good."""
     name = "offer" if offer else _ICONS.get(state, "between")  # type: ignore[arg-type]
+    return _icon_named(name)
+
+
+@functools.cache
+def _icon_named(name: str) -> QIcon:
     icon = QIcon()
     for size in TRAY_SIZES:
         icon.addFile(str(asset("icons", "tray", f"{name}-{size}.png")), QSize(size, size))
@@ -87,6 +93,12 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
 
 
 def fill_practices(menu: QMenu, intents: Intents, practices: Sequence[tuple[str, str]]) -> None:
+    """The "Start a practice now" submenu. Rebuilt only when what fits has changed: the
+    status is refreshed every minute, and a menu rebuilt under the pointer would jump."""
+    wanted = tuple(practices)
+    if getattr(menu, "_filled_with", None) == wanted:
+        return
+    menu._filled_with = wanted  # type: ignore[attr-defined]
     menu.clear()
     if not practices:
         none = menu.addAction("Nothing fits before the next session")
@@ -107,6 +119,7 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(intents.show_offer.emit)
+        self._shown_as: tuple[State, bool] | None = None
         self.set_status(State.OFF_DUTY, "Grounding Companion")
 
     def show(self) -> None:
@@ -116,15 +129,21 @@ class Tray(QObject):
         self.icon.hide()
 
     def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
-        self.icon.setIcon(icon_for(state, offer=offer))
-        self.icon.setToolTip(f"Grounding Companion\n{text}")
+        """Touch the icon only when something changed: every setIcon makes the tray host
+        redraw it and, on X11, starts one more wake-up of the app 30 s later."""
+        if (state, offer) != self._shown_as:
+            self._shown_as = (state, offer)
+            self.icon.setIcon(icon_for(state, offer=offer))
+        self.set_status_text(text)
         self.resume_action.setEnabled(state is State.PAUSED)
 
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
 
     def set_status_text(self, text: str) -> None:
-        self.icon.setToolTip(f"Grounding Companion\n{text}")
+        tip = f"Grounding Companion\n{text}"
+        if self.icon.toolTip() != tip:
+            self.icon.setToolTip(tip)
 
     def notify(self, title: str, text: str) -> None:
         if QSystemTrayIcon.supportsMessages():
