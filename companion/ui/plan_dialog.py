@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,18 +33,6 @@ from companion.ui import style
 
 if TYPE_CHECKING:
     from companion.core.day import PlanLike
-
-
-def fit_to_screen(window: QWidget, width: int, height: int) -> None:
-    """Resize to the wanted size, but never past 90 % of the screen (at 150 % scaling
-    on a laptop the wanted size can be taller than the screen; content then scrolls).
-    Shared with the settings window; style.py would be its natural home."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        room = screen.availableGeometry()
-        width = min(width, int(room.width() * 0.9))
-        height = min(height, int(room.height() * 0.9))
-    window.resize(width, height)
 
 
 def hhmm(moment: datetime) -> str:
@@ -158,7 +146,7 @@ class PlanDialog(QDialog):
         fm = self.fontMetrics()
         rows = self.rows.topLevelItemCount()
         lines = 10 if free_day else 9 + 1.8 * rows
-        fit_to_screen(self, fm.averageCharWidth() * 84, round(fm.height() * lines))
+        style.fit_to_screen(self, fm.averageCharWidth() * 84, round(fm.height() * lines))
         self.rows.setFocus()
 
     def _title(self, exercise: str | None) -> str:

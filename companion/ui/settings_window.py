@@ -81,7 +81,6 @@ from companion.core.settings import (
 )
 from companion.runtime import autostart as autostart_module
 from companion.ui import style
-from companion.ui.plan_dialog import fit_to_screen
 
 TestResult = list[tuple[datetime, datetime, bool]] | str
 TestCalendar = Callable[[str], TestResult]
@@ -701,7 +700,7 @@ class SettingsWindow(QDialog):
         layout.addWidget(self.buttons)
 
         fm = self.fontMetrics()
-        fit_to_screen(self, fm.averageCharWidth() * 96, fm.height() * 36)
+        style.fit_to_screen(self, fm.averageCharWidth() * 96, fm.height() * 36)
 
     # --- pages ----------------------------------------------------------------------------
 

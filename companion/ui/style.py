@@ -91,3 +91,14 @@ def apply(app: QApplication, *, dark: bool | None = None) -> None:
     base = QFont(app.font())
     base.setPointSizeF(BASE_POINT_SIZE)
     app.setFont(base)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize to the wanted size, but never past 90 % of the screen (at 150 % scaling
+    on a laptop the wanted size can be taller than the screen; content then scrolls)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, int(room.width() * 0.9))
+        height = min(height, int(room.height() * 0.9))
+    window.resize(width, height)
