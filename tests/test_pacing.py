@@ -319,3 +319,23 @@ def test_a_practice_that_ends_in_time_never_warns() -> None:
         c.advance(0.5)
     assert not warned
     assert run.state().completed
+
+
+def test_tapping_next_through_a_practice_is_not_completing_it() -> None:
+    c = clock()
+    run = PracticeRun(practice(GuidedStep("a", 60), GuidedStep("b", 60), GuidedStep("c", 60)), c)
+    run.start()
+    for _ in range(3):
+        c.advance(3)
+        run.next_step()
+    state = run.state()
+    assert state.finished and not state.completed
+
+
+def test_skipping_the_closing_words_still_completes_it() -> None:
+    c = clock()
+    run = PracticeRun(practice(GuidedStep("a", 60), GuidedStep("b", 60), GuidedStep("c", 30)), c)
+    run.start()
+    c.advance(125)  # in the last step
+    run.next_step()
+    assert run.state().completed

@@ -115,7 +115,7 @@ def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None)
             lines.append(f"{len(offers)} breaks offered, {taken} taken.")
         for p in practices:
             name = titles.get(p.exercise, p.exercise)
-            how = "completed" if p.completed else "stopped early"
+            how = "completed" if p.completed else "ended early"  # stopped, or skipped through
             ratings = ""
             if p.rating_before is not None and p.rating_after is not None:
                 ratings = f"; activation {p.rating_before} → {p.rating_after}"

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from companion.core.clock import Clock
-from companion.core.exercises import BreathingStep, BreathPattern, Exercise, Step
+from companion.core.exercises import BreathingStep, BreathPattern, Exercise, SelfPacedStep, Step
 
 WARN_BEFORE_SECONDS = 120.0
 """`RunState.warn_time` turns true this long before `ends_by`."""
@@ -131,8 +131,10 @@ class RunState:
     """A snapshot of a practice run.
 
     `step` is None once the run has finished (then `step_index == step_count`).
-    `completed` is True when it ran to its end (next_step() through the last step
-    counts); False when stopped early or cut off at `ends_by` (`out_of_time`).
+    `completed` is True when it ran to its end; False when stopped early, cut off at
+    `ends_by` (`out_of_time`), or reached by skipping more than half of its timed steps
+    (tapping "next" through a practice is not doing it; a self-paced step's "next" is
+    how it is meant to end, so it never counts as skipping).
     """
 
     step_index: int
@@ -153,6 +155,10 @@ class RunState:
     @property
     def step_remaining(self) -> float:
         return 0.0 if self.step is None else max(0.0, self.step.seconds - self.step_elapsed)
+
+
+# More than this share of a practice's timed steps skipped, and it was looked at, not done.
+SKIPPED_SHARE = 0.5
 
 
 class PracticeRun:
@@ -185,6 +191,8 @@ class PracticeRun:
         self._completed = False
         self._out_of_time = False
         self._final_active = 0.0
+        self._skipped = 0.0  # seconds of timed steps passed over with next_step()
+        self._timed = sum(s.seconds for s in self._steps if not isinstance(s, SelfPacedStep))
 
     # --- intents ---------------------------------------------------------------------------
 
@@ -218,10 +226,13 @@ class PracticeRun:
         if not self._running:
             return
         active = self._active(self._clock.monotonic())
+        step = self._steps[self._index]
+        if not isinstance(step, SelfPacedStep):
+            self._skipped += max(0.0, step.seconds - (active - self._step_start))
         self._index += 1
         self._step_start = active
         if self._index >= len(self._steps):
-            self._finish(active, completed=True)
+            self._finish(active, completed=self._skipped <= SKIPPED_SHARE * self._timed)
 
     def stop(self) -> None:
         """End early (not completed)."""

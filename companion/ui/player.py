@@ -537,10 +537,10 @@ class PlayerWindow(QWidget):
             self._sound.play("end")
         if state.out_of_time:
             message = ENDED_TEXT["out_of_time"]
-        elif state.completed:
-            message = ENDED_TEXT["completed"]
-        else:
+        elif self._stopped_by_user:
             message = ENDED_TEXT["stopped"]
+        else:  # the end, reached (even by skipping through: the journal says which)
+            message = ENDED_TEXT["completed"]
         self.done_label.setText(message)
         self.ended.emit(state)
         if self._ratings:
