@@ -274,13 +274,14 @@ class App(QObject):
         margin included); elsewhere PRACTICE_MARGIN before the next session."""
         from companion.core.planner import PRACTICE_MARGIN
 
-        now = self.clock.now()
+        limits: list[datetime] = []
         next_start = self.day.status().next_start
-        limits = [t for t in (next_start and next_start - PRACTICE_MARGIN,) if t is not None]
-        window = self.day.window_at(now)
-        if window is not None:  # a session booked since may start before the window ends
+        if next_start is not None:  # a session booked since may come before a window's end
+            limits.append(next_start - PRACTICE_MARGIN)
+        window = self.day.window_at(self.clock.now())
+        if window is not None:
             limits.append(window.practice_end)
-        return min(limits) if limits else None
+        return min(limits, default=None)
 
     def seconds_until_next(self) -> float | None:
         """How long a practice started now may take, or None with no session ahead today."""
@@ -368,9 +369,7 @@ class App(QObject):
             card.deleteLater()
 
     def _offer_taken(self, key: str, exercise_id: str) -> None:
-        offer = self.day.offer(key)
-        started = self.start_practice(exercise_id, until=offer.practice_end if offer else None)
-        if started:
+        if self.start_practice(exercise_id):  # by the practice deadline: the card's window
             self.day.taken(key)
         else:
             self.day.expired(key)
@@ -409,9 +408,9 @@ class App(QObject):
 
     # --- windows ---------------------------------------------------------------------------
 
-    def start_practice(self, exercise_id: str, *, until: datetime | None = None) -> bool:
-        """Open the player, the practice fitted to end by `until` (by default the
-        practice deadline from now). False if it is unknown or nothing of it fits."""
+    def start_practice(self, exercise_id: str) -> bool:
+        """Open the player, the practice fitted to end by the practice deadline. False if
+        it is unknown or nothing of it fits."""
         from companion.core.exercises import fit
         from companion.ui.player import PlayerWindow
 
@@ -419,7 +418,7 @@ class App(QObject):
         if exercise is None:
             log.warning("no practice called %r", exercise_id)
             return False
-        deadline = until if until is not None else self.practice_deadline()
+        deadline = self.practice_deadline()
         ends_by = None
         if deadline is not None and self.day.session_at(self.clock.now()) is None:
             seconds = max(0.0, (deadline - self.clock.now()).total_seconds())

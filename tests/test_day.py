@@ -74,13 +74,18 @@ def simple_plan(day: date) -> P:
 MONDAY = date(2026, 3, 2)
 
 
-@pytest.fixture
-def day(tmp_path: Path) -> Day:
-    clock = FakeClock(at(MONDAY, "08:30"))
+def new_day(tmp_path: Path, plan_for=simple_plan, start: str = "08:30") -> Day:  # type: ignore[no-untyped-def]
+    """A Day on a fake clock at `start` on MONDAY with its own journal, planned once."""
+    clock = FakeClock(at(MONDAY, start))
     journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=simple_plan)
+    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan_for)
     d.replan()
     return d
+
+
+@pytest.fixture
+def day(tmp_path: Path) -> Day:
+    return new_day(tmp_path)
 
 
 def run_until(day: Day, until: datetime) -> list[tuple[datetime, object]]:
@@ -279,10 +284,7 @@ def test_a_replan_that_redraws_a_gap_never_offers_it_twice(tmp_path: Path) -> No
         p.breaks = [replace(b, start=b.start + m) for b in p.breaks]
         return p
 
-    clock = FakeClock(at(MONDAY, "08:30"))
-    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
-    d.replan()
+    d = new_day(tmp_path, plan)
     run_until(d, at(MONDAY, "09:51"))
     (first,) = d.offers_showing()
     shift["minutes"] = 1  # grace 0 -> 1 min: the window now starts at 09:51
@@ -294,8 +296,6 @@ def test_a_replan_that_redraws_a_gap_never_offers_it_twice(tmp_path: Path) -> No
 
 
 def test_a_time_zone_change_does_not_bring_back_a_skipped_gap(tmp_path: Path) -> None:
-    clock = FakeClock(at(MONDAY, "08:30"))
-    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
     zone = {"tz": TZ}
 
     def plan(d: date) -> P:  # the same instants, drawn in whatever zone the machine is in
@@ -303,8 +303,7 @@ def test_a_time_zone_change_does_not_bring_back_a_skipped_gap(tmp_path: Path) ->
         p.breaks = [replace(b, start=b.start.astimezone(zone["tz"])) for b in p.breaks]
         return p
 
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
-    d.replan()
+    d = new_day(tmp_path, plan)
     run_until(d, at(MONDAY, "09:52"))
     d.skipped(d.offers_showing()[0].key)
     zone["tz"] = UTC  # travelled west an hour; same moment
@@ -364,10 +363,7 @@ def test_a_session_booked_into_an_open_gap_takes_the_card_down(tmp_path: Path) -
             p.breaks = p.breaks[1:]
         return p
 
-    clock = FakeClock(at(MONDAY, "08:30"))
-    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=plan)
-    d.replan()
+    d = new_day(tmp_path, plan)
     run_until(d, at(MONDAY, "09:51"))
     (card,) = d.offers_showing()
     booked["yes"] = True
@@ -392,10 +388,9 @@ def _hour_gap_plan(booked: dict[str, bool]):  # type: ignore[no-untyped-def]
 
 def test_a_call_booked_into_a_decided_gap_leaves_a_new_gap_after_it(tmp_path: Path) -> None:
     booked = {"call": False}
-    clock = FakeClock(at(MONDAY, "08:30"))
-    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=_hour_gap_plan(booked))
-    d.replan()
+    d = new_day(tmp_path, _hour_gap_plan(booked))
+    clock: FakeClock = d.clock  # type: ignore[assignment]
+    journal = d.journal
     run_until(d, at(MONDAY, "10:01"))
     d.skipped(d.offers_showing()[0].key)
     booked["call"] = True  # a calendar refresh brings a 10:20-10:35 call
@@ -417,10 +412,7 @@ def test_a_replan_after_a_pause_keeps_the_gap_it_held_out_of_the_journal(day: Da
 
 
 def test_starting_in_the_last_moments_of_a_gap_is_not_a_missed_offer(tmp_path: Path) -> None:
-    clock = FakeClock(at(MONDAY, "09:58"))
-    journal = Journal(resolve_paths(tmp_path / "d"), clock).open()
-    d = Day(clock=clock, journal=journal, settings=Settings(), plan_for=simple_plan)
-    d.replan()
+    d = new_day(tmp_path, start="09:58")
     run_until(d, at(MONDAY, "10:30"))
     assert offers(d) == []
 

@@ -128,9 +128,6 @@ class Offer:
             return self.end
         return min(self.end, self.next_session - PRACTICE_MARGIN)
 
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        return self.start < end and start < self.end
-
 
 @dataclass(frozen=True)
 class ShowOffer:
@@ -164,8 +161,7 @@ def _claim(
 
 def _room_at(offer: Offer, moment: datetime) -> bool:
     """Is there still room at `moment` for this offer to be worth showing?"""
-    left = min(offer.end, offer.practice_end) - moment
-    return left.total_seconds() >= MIN_OFFER_SECONDS
+    return (offer.practice_end - moment).total_seconds() >= MIN_OFFER_SECONDS
 
 
 def window_key(start: datetime) -> str:
@@ -209,15 +205,19 @@ class Day:
         now = self.clock.now()
         if self._started_at is None:
             self._started_at = now
+        # The journal knows offers this Day does not only on its first plan of a date
+        # (a restart); after that every offer it holds was decided here.
+        first_of_day = self.plan is None or self.plan.date != now.date()
         self.plan = self.plan_for(now.date())
         breaks = list(self.plan.breaks)
         decided = [w for w in self._windows.values() if w.state != "pending"]
         held = [w for w in self._windows.values() if w.state == "pending" and w.held_by_pause]
         self._windows = {w.offer.key: w for w in decided}
-        # Each earlier window stands for one gap: the new break it overlaps most. A
+        # Each earlier window stands for one gap: the first new break it overlaps. A
         # session booked into the middle of a decided gap leaves a second, new gap.
         decided_at = _claim([(w.offer.start, w.offer.end) for w in decided], breaks)
-        journaled_at = _claim(self._journaled_windows(self.plan.date), breaks)
+        journaled = self._journaled_windows(self.plan.date) if first_of_day else []
+        journaled_at = _claim(journaled, breaks)
         held_at = _claim([(w.offer.start, w.offer.end) for w in held], breaks)
         sessions = sorted(self.plan.sessions, key=lambda s: s.start)
         started = self._started_at
@@ -368,8 +368,8 @@ class Day:
                 if not (paused and w.offer.start <= now):  # a pause's end wakes it
                     times.append(max(w.offer.start, now))
             elif w.state == "showing":
+                # it goes once no practice fits, which is before its window's end
                 times.append(w.offer.practice_end - timedelta(seconds=MIN_PRACTICE_SECONDS))
-                times.append(w.offer.end)
             elif (
                 w.state == "snoozed"
                 and w.snoozed_until is not None

@@ -111,7 +111,6 @@ class Server:
         self.on_command = on_command
         self._lock = QLockFile(str(data_dir / ".instance.lock"))
         self._lock.setStaleLockTime(0)
-        self.owner = False
         self._impl: _UnixListener | _PipeListener | None = None
 
     def listen(self) -> bool:
@@ -130,7 +129,6 @@ class Server:
                 "cannot listen at %s; `companion glimmer` and the like will open their own windows",
                 self.name,
             )
-        self.owner = True
         return True
 
     def _handle(self, line: str) -> tuple[bytes, Then]:
@@ -209,6 +207,8 @@ class _UnixListener:
             self._drop(fd)
 
     def _read(self, fd: int) -> None:
+        if fd not in self.clients:  # let go a moment ago
+            return
         conn, _notifier, buffer = self.clients[fd]
         try:
             chunk = conn.recv(Server.MAX_LINE)

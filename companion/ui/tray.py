@@ -119,7 +119,6 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(intents.show_offer.emit)
-        self._shown_as: tuple[State, bool] | None = None
         self.set_status(State.OFF_DUTY, "Grounding Companion")
 
     def show(self) -> None:
@@ -131,9 +130,9 @@ class Tray(QObject):
     def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
         """Touch the icon only when something changed: every setIcon makes the tray host
         redraw it and, on X11, starts one more wake-up of the app 30 s later."""
-        if (state, offer) != self._shown_as:
-            self._shown_as = (state, offer)
-            self.icon.setIcon(icon_for(state, offer=offer))
+        icon = icon_for(state, offer=offer)  # cached: the same QIcon for the same look
+        if icon.cacheKey() != self.icon.icon().cacheKey():
+            self.icon.setIcon(icon)
         self.set_status_text(text)
         self.resume_action.setEnabled(state is State.PAUSED)
 
