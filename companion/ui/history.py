@@ -35,7 +35,6 @@ from PySide6.QtGui import (
     QColor,
     QFontMetrics,
     QFontMetricsF,
-    QGuiApplication,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -965,14 +964,8 @@ class HistoryWindow(QWidget):
 
     def _size_for_screen(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")
-        want_w, want_h = em * 80, em * 62
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            want_w = min(want_w, int(area.width() * 0.92))
-            want_h = min(want_h, int(area.height() * 0.9))
-        self.setMinimumSize(min(em * 34, want_w), min(em * 26, want_h))
-        self.resize(want_w, want_h)
+        width, height = style.fit_to_screen(self, em * 80, em * 62)
+        self.setMinimumSize(min(em * 34, width), min(em * 26, height))
 
     def _place_cards(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")

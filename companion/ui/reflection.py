@@ -537,14 +537,8 @@ class ReflectionWindow(QWidget):
 
     def _size_for_screen(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")
-        want_w, want_h = em * 54, em * 64
-        self.setMinimumWidth(min(em * 30, want_w))
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            want_w = min(want_w, int(area.width() * 0.9))
-            want_h = min(want_h, int(area.height() * 0.92))
-        self.resize(want_w, want_h)
+        self.setMinimumWidth(em * 30)
+        style.fit_to_screen(self, em * 54, em * 64)
 
     # --- content ---------------------------------------------------------------------------
 

@@ -93,12 +93,14 @@ def apply(app: QApplication, *, dark: bool | None = None) -> None:
     app.setFont(base)
 
 
-def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+def fit_to_screen(window: QWidget, width: int, height: int) -> tuple[int, int]:
     """Resize to the wanted size, but never past 90 % of the screen (at 150 % scaling
-    on a laptop the wanted size can be taller than the screen; content then scrolls)."""
+    on a laptop the wanted size can be taller than the screen; content then scrolls).
+    Returns the size given."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is not None:
         room = screen.availableGeometry()
         width = min(width, int(room.width() * 0.9))
         height = min(height, int(room.height() * 0.9))
     window.resize(width, height)
+    return width, height
