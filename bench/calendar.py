@@ -4,7 +4,7 @@
 
 Generates a feed like a busy practice's export (40 weekly series running for years,
 with moved and cancelled instances, plus 16,000 one-off events with long titles and
-descriptions) into a temporary folder, then times `companion.core.ical.parse_sessions`:
+descriptions) into a temporary folder, then times `companion.core.calendar.ical.parse_sessions`:
 
 * cold: the first call on the bytes (decode, scan, select, parse, expand);
 * warm: another range on the same bytes (the scan is cached per content hash);
@@ -38,9 +38,9 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from companion.core import ical  # noqa: E402
-from companion.core.ical import EventRules, parse_sessions  # noqa: E402
-from companion.core.schedule import day_bounds  # noqa: E402
+from companion.core.calendar import ical  # noqa: E402
+from companion.core.calendar.ical import EventRules, parse_sessions  # noqa: E402
+from companion.core.calendar.session import day_bounds  # noqa: E402
 
 VTIMEZONE = """BEGIN:VTIMEZONE
 TZID:Europe/Berlin

@@ -95,10 +95,10 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from companion.core.calendar.sources import week_sessions
     from companion.core.exercises import load_library
     from companion.core.paths import resolve_paths
     from companion.core.planner import plan_day
-    from companion.core.schedule import week_sessions
     from companion.core.settings import CalendarSource, Settings, WeeklySession
     from companion.ui import style
     from companion.ui.plan_dialog import PlanDialog

@@ -182,8 +182,8 @@ class App(QObject):
     def plan_for(self, day: date) -> Any:
         """Today's plan from what is known now (a calendar is served from its cache;
         the worker refresh re-plans when it brings news)."""
+        from companion.core.calendar.sources import sessions_for
         from companion.core.planner import plan_day
-        from companion.core.schedule import sessions_for
 
         found = sessions_for(self.settings, day, paths=self.paths, clock=self.clock, refresh=False)
         if found.problems:
@@ -206,10 +206,10 @@ class App(QObject):
     def refresh_calendar(self) -> None:
         # Import the calendar libraries here, on the GUI thread: a first import inside a
         # worker thread can crash PySide6 (seen in tests about one run in four).
-        import companion.core.fetch
-        import companion.core.ical
-        import companion.core.secrets  # noqa: F401
-        from companion.core.schedule import refresh_calendars
+        import companion.core.calendar.fetch
+        import companion.core.calendar.ical
+        import companion.core.calendar.secrets  # noqa: F401
+        from companion.core.calendar.sources import refresh_calendars
 
         settings, paths, clock = self.settings, self.paths, self.clock
         job = _CalendarJob(lambda: refresh_calendars(settings, paths=paths, clock=clock))
@@ -518,8 +518,8 @@ class App(QObject):
         self._open_window("settings", build)
 
     def _test_calendar(self, spec: str) -> Any:
-        from companion.core.ical import CalendarError
-        from companion.core.schedule import sessions_from_specs
+        from companion.core.calendar.errors import CalendarError
+        from companion.core.calendar.sources import sessions_from_specs
 
         try:
             sessions = sessions_from_specs(
@@ -712,7 +712,7 @@ def open_standalone(which: str, args: argparse.Namespace) -> int:
 
         counts: dict[str, int] = {}
         try:
-            from companion.core.schedule import sessions_for
+            from companion.core.calendar.sources import sessions_for
 
             found = sessions_for(
                 settings, clock.now().date(), paths=paths, clock=clock, refresh=False

@@ -301,7 +301,7 @@ def test_quitting_never_waits_for_a_calendar_that_hangs(tmp_path: Path) -> None:
         "import threading, sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "import companion.core.schedule as schedule\n"
+        "import companion.core.calendar.sources as schedule\n"
         "schedule.refresh_calendars = lambda *a, **k: threading.Event().wait()\n"
         "from companion.app import App\n"
         "from companion.core.clock import SystemClock\n"
@@ -371,8 +371,8 @@ def test_a_week_with_nothing_of_the_app_appearing_or_sounding_in_a_session(app: 
 
 
 def test_a_call_booked_after_a_skipped_offer_bounds_a_practice_from_the_menu(app: App) -> None:
+    from companion.core.calendar.session import Session
     from companion.core.planner import PRACTICE_MARGIN, plan_day
-    from companion.core.schedule import Session
 
     step_to(app, local(MONDAY, 9, 50))
     clock: FakeClock = app.clock  # type: ignore[assignment]

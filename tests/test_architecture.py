@@ -1,4 +1,5 @@
-"""The split DESIGN.md asks for: core never imports Qt, and CLI commands start without it."""
+"""The split DESIGN.md asks for: core never imports Qt and has no import cycle, and CLI
+commands start without Qt."""
 
 from __future__ import annotations
 
@@ -68,6 +69,19 @@ def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_calendar_modules_load_no_parser_keyring_or_network_code() -> None:
+    """The app plans through calendar.sources even from the standing week, so those
+    libraries stay lazy: imported when a feed is fetched or parsed, or a link stored."""
+    lazy = (*HEAVY_AT_IDLE, "icalendar", "recurring_ical_events", "keyring", "urllib.request")
+    code = (
+        "import sys\n"
+        "import companion.core.calendar.sources, companion.core.calendar.report\n"
+        f"print(sorted(m for m in {lazy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_apscheduler_without_asyncio_still_behaves() -> None:
     code = (
         "import companion.runtime.scheduler\n"
@@ -82,3 +96,131 @@ def test_apscheduler_without_asyncio_still_behaves() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+# --- core has no import cycle ---------------------------------------------------------------
+# Every import counts, at module level or inside a function: a cycle hidden by moving one
+# import into a function is still a cycle (the layers are wrong). Only `if TYPE_CHECKING:`
+# imports are left out: they never run.
+
+
+def _module_names(root: Path, package: str) -> dict[Path, str]:
+    """Each .py file under `root` (the folder of `package`) -> its dotted module name."""
+    names: dict[Path, str] = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names[path] = ".".join((package, *parts))
+    return names
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported_modules(tree: ast.Module, module: str, is_package: bool, known: set[str]) -> set[str]:
+    """The modules of `known` that the import statements in `tree` load, relative imports
+    resolved: `from pkg import sub` is pkg.sub when that is a module, else pkg."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            source = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                source = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                sub = f"{source}.{alias.name}"
+                found.add(sub if sub in known else source)
+    return (found & known) - {module}
+
+
+def import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """Module -> the modules of the same tree it imports (anywhere but under TYPE_CHECKING)."""
+    names = _module_names(root, package)
+    known = set(names.values())
+    return {
+        module: _imported_modules(
+            ast.parse(path.read_text(encoding="utf-8")), module, path.name == "__init__.py", known
+        )
+        for path, module in names.items()
+    }
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as [a, b, ..., a], or None if the graph has none."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(node: str) -> list[str] | None:
+        path.append(node)
+        on_path.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in done:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        on_path.discard(node)
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        if start not in done:
+            found = visit(start)
+            if found:
+                return found
+    return None
+
+
+def test_core_has_no_import_cycle() -> None:
+    graph = import_graph(CORE, "companion.core")
+    calendar = "companion.core.calendar"
+    # The graph sees top-level, `from package import module` and relative imports.
+    assert f"{calendar}.cache" in graph[f"{calendar}.sources"]
+    assert f"{calendar}.session" in graph[f"{calendar}.sources"]
+    assert f"{calendar}.session" in graph["companion.core.planner"]
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle in companion.core: " + " -> ".join(cycle or [])
+
+
+def test_the_calendar_package_loads_nothing_by_itself() -> None:
+    tree = ast.parse((CORE / "calendar" / "__init__.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree)
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+
+
+def test_the_cycle_check_finds_cycles_through_functions_and_relative_imports(
+    tmp_path: Path,
+) -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    root = tmp_path / "pkg"
+    (root / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "low.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import top\n",
+        "top.py": "from pkg.sub import mid\nfrom pkg.low import x\n",
+        "sub/__init__.py": "",
+        "sub/mid.py": "def f():\n    from .. import top\n",
+    }
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    graph = import_graph(root, "pkg")
+    assert graph["pkg.top"] == {"pkg.sub.mid", "pkg.low"}
+    assert graph["pkg.low"] == set()  # TYPE_CHECKING imports never run
+    assert find_cycle(graph) == ["pkg.sub.mid", "pkg.top", "pkg.sub.mid"]

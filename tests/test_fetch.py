@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.core import fetch, secrets
+from companion.core.calendar import fetch, secrets
+from companion.core.calendar.errors import CalendarError
 from companion.core.files import mode_of
-from companion.core.ical import CalendarError
 from companion.core.paths import resolve_paths
 
 FEED = (

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.core import ical
-from companion.core.ical import CalendarError, EventRules, parse_sessions
-from companion.core.schedule import Session, day_bounds, dedupe
+from companion.core.calendar import ical
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.ical import EventRules, parse_sessions
+from companion.core.calendar.session import Session, day_bounds, dedupe
 
 UTC = ZoneInfo("UTC")
 NY = ZoneInfo("America/New_York")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.core import ical
-from companion.core.ical import CalendarError, EventRules, parse_sessions
+from companion.core.calendar import ical
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.ical import EventRules, parse_sessions
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "ical-corpus"
 FILES = sorted(CORPUS.rglob("*.ics")) if CORPUS.is_dir() else []

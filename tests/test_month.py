@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.core.calendar.sources import sessions_for
 from companion.core.clock import FakeClock
 from companion.core.day import Day, OpenReflection, ShowOffer, window_key
 from companion.core.exercises import load_library
@@ -17,7 +18,6 @@ from companion.core.journal import Journal
 from companion.core.paths import resolve_paths
 from companion.core.planner import plan_day
 from companion.core.records import OfferRecord
-from companion.core.schedule import sessions_for
 from companion.core.settings import CalendarSource, Settings
 
 

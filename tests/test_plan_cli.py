@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from companion.cli import main
-from companion.core import ical, secrets
+from companion.core.calendar import ical, secrets
 from companion.core.paths import resolve_paths
 from companion.core.settings import CalendarSource, Settings, save_settings
 

@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from companion.core.calendar.session import Session
+from companion.core.calendar.sources import week_sessions
 from companion.core.exercises import Library, load_library
 from companion.core.planner import PRACTICE_MARGIN, BreakWindow, plan_day
-from companion.core.schedule import Session, week_sessions
 from companion.core.settings import OneOff, Settings
 
 DAY = date(2024, 6, 10)  # a Monday

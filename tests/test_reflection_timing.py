@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from companion.core.calendar.session import Session
 from companion.core.clock import FakeClock
 from companion.core.day import Day, OpenReflection
 from companion.core.journal import Journal
 from companion.core.paths import resolve_paths
 from companion.core.planner import reflection_time
 from companion.core.records import ReflectionRecord
-from companion.core.schedule import Session
 from companion.core.settings import Settings
 
 FRIDAY = date(2026, 3, 6)

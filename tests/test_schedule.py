@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from companion.core import calcache, ical
+from companion.core.calendar import cache as calcache
+from companion.core.calendar import ical, report
+from companion.core.calendar.session import Session, local_zone_name, merge_overlapping
+from companion.core.calendar.sources import sessions_for, week_sessions
 from companion.core.clock import FakeClock
 from companion.core.files import mode_of
 from companion.core.paths import Paths, resolve_paths
-from companion.core.schedule import (
-    Session,
-    local_zone_name,
-    merge_overlapping,
-    sessions_for,
-    week_sessions,
-)
 from companion.core.settings import CalendarSource, OneOff, Settings, WeeklySession
 
 
@@ -194,7 +190,7 @@ def test_a_refresh_caches_14_days_and_a_broken_source_falls_back(
     assert "using the sessions cached 2024-06-10 08:00" in problem
     assert calcache.last_errors(paths.calendar_cache) == {"c1": problem.split("; using")[0]}
 
-    rows = calcache.doctor_report(paths, settings)
+    rows = report.doctor_report(paths, settings)
     assert [ok for ok, _detail, _fix in rows] == [False]
     assert "cut off" in rows[0][1] and "2 sessions cached" in rows[0][2]
 
@@ -208,7 +204,7 @@ def test_a_refresh_caches_14_days_and_a_broken_source_falls_back(
     got = sessions_for(settings, today + timedelta(days=3), paths=paths, clock=clock)
     assert got.ok and hm(list(got.sessions)) == ["10:00-10:50"]
     assert calcache.last_errors(paths.calendar_cache) == {}
-    assert calcache.doctor_report(paths, settings)[0][0] is True
+    assert report.doctor_report(paths, settings)[0][0] is True
 
 
 def test_offline_planning_reads_only_the_cache(tmp_path: Path, paths: Paths) -> None:
@@ -258,15 +254,15 @@ def test_removed_sources_are_pruned_and_week_mode_ignores_calendars(
     assert set(calcache.load(paths.calendar_cache)) == {"c2"}
     week = sessions_for(Settings(), today, paths=paths, clock=clock)
     assert len(week.sessions) == 7 and week.ok
-    assert calcache.doctor_report(paths, Settings())[0][0] is True
+    assert report.doctor_report(paths, Settings())[0][0] is True
 
 
 def test_a_pipe_or_device_given_as_calendar_is_refused_not_read(tmp_path: Path) -> None:
     """Reading a FIFO would block the calendar worker forever, and quitting with it."""
     import os
 
-    from companion.core.ical import CalendarError
-    from companion.core.schedule import read_file
+    from companion.core.calendar.errors import CalendarError
+    from companion.core.calendar.sources import read_file
 
     fifo = tmp_path / "feed.ics"
     os.mkfifo(fifo)

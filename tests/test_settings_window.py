@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.core import secrets
-from companion.core.ical import EventRules, parse_sessions
+from companion.core.calendar import secrets
+from companion.core.calendar.ical import EventRules, parse_sessions
 from companion.core.paths import Paths, resolve_paths
 from companion.core.settings import CalendarSource, Settings, WeeklySession, load_settings
 from companion.ui.settings_window import CONFIRM_WORD, SettingsWindow, data_to_delete

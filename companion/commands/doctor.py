@@ -149,7 +149,7 @@ def check_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def check_calendar(args: argparse.Namespace) -> list[dict[str, Any]]:
     try:
-        from companion.core import calcache
+        from companion.core.calendar import report as calcache
     except ImportError:
         return []
     from companion.commands._common import paths_from, settings_from

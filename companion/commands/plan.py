@@ -50,11 +50,12 @@ def _day(text: str | None, today: date) -> date:
 def run(args: argparse.Namespace) -> int:
     from companion.cli import UserError
     from companion.commands._common import paths_from, settings_from
+    from companion.core.calendar.errors import CalendarError
+    from companion.core.calendar.session import local_zone_name
+    from companion.core.calendar.sources import sessions_for, sessions_from_specs
     from companion.core.clock import SystemClock
     from companion.core.exercises import load_library
-    from companion.core.ical import CalendarError
     from companion.core.planner import plan_day
-    from companion.core.schedule import local_zone_name, sessions_for, sessions_from_specs
 
     clock = SystemClock()
     day = _day(args.date, clock.now().date())

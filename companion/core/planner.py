@@ -21,13 +21,16 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from companion.core.schedule import Session, in_range, local_at, merge_overlapping, to_local
+from companion.core.calendar.session import (
+    Session,
+    in_range,
+    local_at,
+    merge_overlapping,
+    to_local,
+)
+from companion.core.exercises import Exercise, choose_for_window
 from companion.core.settings import Settings, parse_hhmm
-
-if TYPE_CHECKING:
-    from companion.core.exercises import Exercise
 
 #: A practice ends at least this long before the next session starts.
 PRACTICE_MARGIN = timedelta(minutes=1)
@@ -89,8 +92,6 @@ def suggest(
     """The id of the best practice for `seconds`, or None if none fits."""
     if library is None or seconds <= 0:
         return None
-    from companion.core.exercises import choose_for_window
-
     found = choose_for_window(
         library,
         seconds,

@@ -5,7 +5,7 @@ It shows the settings and turns the form into a `Settings` through
 with the field and the allowed range, and nothing is written. On success it writes
 the file with `save_settings` and emits `saved(new_settings)`; the tray app re-plans.
 
-Privacy: a calendar link is a password. It is handed to `companion.core.secrets`
+Privacy: a calendar link is a password. It is handed to `companion.core.calendar.secrets`
 (the system keyring) on Save, and only its masked form is kept in Settings or shown.
 The Test button runs `test_calendar` off the GUI thread and shows today's sessions as
 times only ("09:00–09:50 · heavy"), never an event's title or the link.
@@ -61,14 +61,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.core import export, fetch
-from companion.core import secrets as secrets_module
+from companion.core import export
+from companion.core.calendar import fetch
+from companion.core.calendar import secrets as secrets_module
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.ical import parse_sessions
+from companion.core.calendar.sources import sessions_from_specs
 from companion.core.clock import Clock, SystemClock
 from companion.core.files import write_atomic
-from companion.core.ical import CalendarError, parse_sessions
 from companion.core.journal import Journal, JournalError
 from companion.core.paths import Paths
-from companion.core.schedule import sessions_from_specs
 from companion.core.settings import (
     SOUND_LEVELS,
     WEEKDAYS,

@@ -27,14 +27,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from companion.core.calendar.session import Session, in_range, to_local
 from companion.core.files import ensure_private_dir, make_private, write_atomic
-from companion.core.schedule import Session, in_range, to_local
-
-if TYPE_CHECKING:
-    from companion.core.paths import Paths
-    from companion.core.settings import Settings
+from companion.core.locking import locked
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +134,6 @@ def _save(path: Path, entries: dict[str, SourceCache]) -> None:
 
 def _update(path: Path, change: Callable[[dict[str, SourceCache]], bool]) -> None:
     """Read, change, write under the inter-process lock (only if `change` says so)."""
-    from companion.core.locking import locked
-
     ensure_private_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
     with locked(lock_path, LOCK_TIMEOUT):
@@ -221,45 +216,3 @@ def prune(path: Path, keep_ids: Iterable[str]) -> None:
 def last_errors(path: Path) -> dict[str, str]:
     """Source id -> its last error line, for sources whose last refresh failed."""
     return {k: v.error for k, v in load(path).items() if v.error}
-
-
-def doctor_report(paths: Paths, settings: Settings) -> list[tuple[bool, str, str]]:
-    """(ok, detail, fix) rows for `companion doctor`."""
-    from companion.core.schedule import source_name
-    from companion.core.secrets import fallback_path, keyring_usable
-
-    if settings.schedule_source != "calendar":
-        return [(True, f"standing week ({len(settings.week)} sessions a week)", "")]
-    if not settings.calendars:
-        return [(False, "calendar chosen but no calendar configured", "add one in Settings")]
-    entries = load(paths.calendar_cache)
-    rows: list[tuple[bool, str, str]] = []
-    for source in settings.calendars:
-        name = source_name(source)
-        entry = entries.get(source.id)
-        if entry is None:
-            rows.append((False, f"{name}: not loaded yet", "run `companion plan` to load it"))
-            continue
-        cached = ""
-        if entry.refreshed_at is not None and entry.first_day is not None:
-            cached = (
-                f"{len(entry.sessions)} sessions cached for {entry.first_day} + {entry.days} "
-                f"days, refreshed {entry.refreshed_at:%Y-%m-%d %H:%M}"
-            )
-        if entry.error:
-            when = f" ({entry.error_at:%Y-%m-%d %H:%M})" if entry.error_at else ""
-            keep = f"; meanwhile the {cached}" if cached else "; nothing cached to fall back on"
-            rows.append(
-                (False, f"{entry.error}{when}", f"check the file or link in Settings{keep}")
-            )
-        else:
-            rows.append((True, f"{name}: {cached}", ""))
-    if any(s.kind == "url" for s in settings.calendars) and not keyring_usable():
-        rows.append(
-            (
-                False,
-                f"no system keyring: calendar links are kept in {fallback_path(paths)} (0600)",
-                "install or unlock a keyring (GNOME Keyring, KWallet, macOS Keychain)",
-            )
-        )
-    return rows

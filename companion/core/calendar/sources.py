@@ -1,9 +1,8 @@
-"""Sessions: when the clinician is with a client, from the standing week or calendar feeds.
+"""Sessions from the configured source: the top of the calendar package.
 
-A `Session` keeps only what planning needs (start, end, heavy). Times are aware and
-expressed in the machine's local zone; "local" is always asked of the operating system
-per instant (`datetime.astimezone()`), so 09:00 is 09:00 on both sides of a
-daylight-saving change and a change of `TZ` is followed at once.
+The standing week (with its one-off changes) is expanded here; calendar sources are
+read (a file) or fetched (a URL kept in the keyring), parsed and cached through the
+modules below.
 
 `sessions_for(settings, day, ...)` is the one entry point the planner, the CLI and the
 tray use: it picks the configured source (the standing week, or the calendar sources
@@ -13,13 +12,17 @@ sessions it could get plus one line per problem.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from companion.core.calendar import cache, fetch, secrets
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.ical import EventRules, parse_sessions
+from companion.core.calendar.secrets import mask_url
+from companion.core.calendar.session import Session, add_minutes, dedupe, in_range, local_at
 from companion.core.settings import CalendarSource, Settings
 
 if TYPE_CHECKING:
@@ -28,128 +31,6 @@ if TYPE_CHECKING:
 
 #: How far ahead a successful calendar refresh caches sessions (days, from today).
 CACHE_DAYS = 14
-
-
-@dataclass(frozen=True, order=True)
-class Session:
-    """One session: aware start and end (end after start), and whether it is heavy."""
-
-    start: datetime
-    end: datetime
-    heavy: bool = False
-
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("Session times must be aware datetimes")
-        if self.end <= self.start:
-            raise ValueError("a session must end after it starts")
-
-    @property
-    def minutes(self) -> float:
-        return (self.end - self.start).total_seconds() / 60
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        return self.start < end and self.end > start
-
-    def local(self) -> Session:
-        """The same session with both times in the current local zone."""
-        return Session(to_local(self.start), to_local(self.end), self.heavy)
-
-
-# --- local time ------------------------------------------------------------------------------
-
-
-def to_local(dt: datetime) -> datetime:
-    """An aware datetime in the local zone with the offset right for that instant.
-
-    Aware input is converted; naive input (an iCalendar floating time) is read as local
-    wall time.
-    """
-    return dt.astimezone()
-
-
-def local_zone_name(at: datetime) -> str:
-    """The local zone's IANA name when it can be known (TZ, /etc/localtime,
-    /etc/timezone), else its abbreviation at `at` (e.g. "CET")."""
-    import os
-    from zoneinfo import ZoneInfo
-
-    def valid(name: str) -> str | None:
-        name = name.strip()
-        if "zoneinfo/" in name:
-            name = name.rsplit("zoneinfo/", 1)[1]
-        if not name or name.startswith("/"):
-            return None
-        try:
-            ZoneInfo(name)
-        except Exception:
-            return None
-        return name
-
-    tz = os.environ.get("TZ")
-    if tz is not None:
-        found = valid(tz.lstrip(":"))
-        if found:
-            return found
-    else:
-        for candidate in _system_zone_names():
-            found = valid(candidate)
-            if found:
-                return found
-    return to_local(at).tzname() or "local"
-
-
-def _system_zone_names() -> list[str]:
-    out: list[str] = []
-    localtime = Path("/etc/localtime")
-    with contextlib.suppress(OSError):
-        if localtime.is_symlink():
-            out.append(str(localtime.resolve()))
-    with contextlib.suppress(OSError):
-        out.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    return out
-
-
-def local_at(day: date, at: time) -> datetime:
-    """Wall time `at` on `day` in the local zone (DST-correct for that date)."""
-    return datetime.combine(day, at.replace(tzinfo=None)).astimezone()
-
-
-def day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
-    """Local midnight starting `day` and local midnight `days` later (23/25 h on DST days)."""
-    return local_at(day, time()), local_at(day + timedelta(days=days), time())
-
-
-def add_minutes(start: datetime, minutes: float) -> datetime:
-    """`start` plus elapsed minutes, expressed in the local offset of the result."""
-    return to_local(start + timedelta(minutes=minutes))
-
-
-def in_range(sessions: Iterable[Session], first_day: date, days: int = 1) -> list[Session]:
-    """The sessions that overlap the local days [first_day, first_day + days), sorted."""
-    lo, hi = day_bounds(first_day, days)
-    return sorted(s for s in sessions if s.overlaps(lo, hi))
-
-
-def merge_overlapping(sessions: Iterable[Session]) -> list[Session]:
-    """Sessions merged where they overlap or touch (for gap purposes); heavy if any is."""
-    merged: list[Session] = []
-    for s in sorted(sessions):
-        if merged and s.start <= merged[-1].end:
-            last = merged[-1]
-            merged[-1] = Session(last.start, max(last.end, s.end), last.heavy or s.heavy)
-        else:
-            merged.append(s)
-    return merged
-
-
-def dedupe(sessions: Iterable[Session]) -> list[Session]:
-    """Sorted, with exact duplicates (same start and end) folded; heavy if any is."""
-    by_span: dict[tuple[datetime, datetime], bool] = {}
-    for s in sessions:
-        key = (s.start, s.end)
-        by_span[key] = by_span.get(key, False) or s.heavy
-    return sorted(Session(a, b, h) for (a, b), h in by_span.items())
 
 
 # --- the standing week -----------------------------------------------------------------------
@@ -202,8 +83,6 @@ def source_name(source: CalendarSource) -> str:
     """How a configured source is named in messages: its path, or its masked URL."""
     if source.kind == "file":
         return source.path
-    from companion.core.secrets import mask_url
-
     if source.label:
         return mask_url(source.label) if is_url(source.label) else source.label
     return f"calendar {source.id}"
@@ -225,9 +104,6 @@ def read_spec(
 
     Raises CalendarError (one line, URL masked) on any failure.
     """
-    from companion.core import fetch
-    from companion.core.secrets import mask_url
-
     if is_url(spec):
         data = fetch.fetch_calendar(
             spec,
@@ -242,10 +118,7 @@ def read_spec(
 
 def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
     """A calendar file's bytes; CalendarError naming the file for anything that goes wrong."""
-    from companion.core.fetch import DEFAULT_MAX_BYTES, format_size
-    from companion.core.ical import CalendarError
-
-    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    cap = fetch.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     try:
         if path.exists() and not path.is_dir() and not path.is_file():
             # a pipe or a device would block the reader forever (and quitting with it)
@@ -261,7 +134,7 @@ def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
     except OSError as exc:
         raise CalendarError(f"{name}: cannot be read ({exc.strerror or 'I/O error'})") from None
     if len(data) > cap:
-        raise CalendarError(f"{name}: larger than {format_size(cap)}; not loaded")
+        raise CalendarError(f"{name}: larger than {fetch.format_size(cap)}; not loaded")
     return data
 
 
@@ -274,9 +147,6 @@ def read_source(
     timeout: float | None = None,
 ) -> bytes:
     """The bytes of a configured source (a file, or a URL kept in the keyring)."""
-    from companion.core import secrets
-    from companion.core.ical import CalendarError
-
     name = source_name(source)
     if source.kind == "file":
         return read_file(Path(source.path).expanduser(), name)
@@ -300,8 +170,6 @@ def sessions_from_specs(
 
     Raises CalendarError for the first source that fails.
     """
-    from companion.core.ical import EventRules, parse_sessions
-
     rules = EventRules.from_settings(settings)
     found: list[Session] = []
     for spec in specs:
@@ -335,9 +203,6 @@ def sessions_for(
     if not settings.calendars:
         return DaySchedule((), ("no calendar configured; add one in Settings",))
 
-    from companion.core import calcache
-    from companion.core.ical import CalendarError, EventRules, parse_sessions
-
     rules = EventRules.from_settings(settings)
     today = clock.now().date()
     found: list[Session] = []
@@ -351,7 +216,7 @@ def sessions_for(
                     source, paths, allow_http=settings.allow_http, clock=clock, timeout=timeout
                 )
                 window = parse_sessions(data, name, today, CACHE_DAYS, rules)
-                calcache.store_sessions(
+                cache.store_sessions(
                     paths.calendar_cache,
                     source.id,
                     window,
@@ -368,10 +233,10 @@ def sessions_for(
                 continue
             except CalendarError as exc:
                 message = str(exc)
-                calcache.store_error(paths.calendar_cache, source.id, message, clock.now())
+                cache.store_error(paths.calendar_cache, source.id, message, clock.now())
         else:
             message = ""
-        cached = calcache.cached_sessions(paths.calendar_cache, source.id, day, days)
+        cached = cache.cached_sessions(paths.calendar_cache, source.id, day, days)
         if cached is None:
             problems.append(message or f"{name}: not loaded yet and nothing cached for {day}")
             continue
@@ -381,7 +246,7 @@ def sessions_for(
         if message:
             when = refreshed_at.astimezone().strftime("%Y-%m-%d %H:%M")
             problems.append(f"{message}; using the sessions cached {when}")
-    calcache.prune(paths.calendar_cache, [s.id for s in settings.calendars])
+    cache.prune(paths.calendar_cache, [s.id for s in settings.calendars])
     return DaySchedule(tuple(dedupe(found)), tuple(problems), tuple(cached_names))
 
 

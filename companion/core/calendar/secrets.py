@@ -4,6 +4,10 @@ They live in the operating system's keyring (`keyring`), one entry per calendar
 source id. When there is no usable keyring (a bare session, a headless box, the null
 backend in tests), they go to a 0600 file in the data folder, and a warning is logged
 once per process. Anything shown to a person uses `mask_url`: scheme and host only.
+
+`keyring` is imported inside the functions that use it: it loads its backends (D-Bus,
+Secret Service) and costs start-up time and memory, while `mask_url` is needed wherever
+a source is named.
 """
 
 from __future__ import annotations

@@ -6,23 +6,27 @@ streaming, so an endless body stops at the cap), and one clear line for every wa
 can go wrong. The URL is a secret: messages name it masked (scheme and host only),
 never the exception text of the network libraries (which may quote the full URL).
 The body is returned in memory and never written to disk.
+
+urllib.request, http.client and ssl are imported when a feed is fetched, not with this
+module: they load OpenSSL and cost megabytes the idle tray app (which plans from the
+standing week or the cache) never needs.
 """
 
 from __future__ import annotations
 
-import http.client
 import socket
-import ssl
-import urllib.error
-import urllib.request
+from collections.abc import Callable
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from companion.core.ical import CalendarError
-from companion.core.secrets import mask_url
+from companion import __version__
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.secrets import mask_url
+from companion.core.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
-    from companion.core.clock import Clock
+    import urllib.request
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -66,31 +70,44 @@ def check_url(url: str, *, allow_http: bool = False) -> str:
     return url
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but never from https down to plain http unless allowed."""
+@lru_cache(maxsize=1)
+def _redirects_class() -> Callable[[str, bool], urllib.request.HTTPRedirectHandler]:
+    """The redirect handler class, defined on first use (it subclasses urllib's)."""
+    import urllib.request  # lazy: see the module docstring
 
-    def __init__(self, name: str, allow_http: bool) -> None:
-        self._name = name
-        self._allow_http = allow_http
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        """Follow redirects, but never from https down to plain http unless allowed."""
 
-    def redirect_request(  # noqa: PLR0917 - the signature urllib calls
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        scheme = urlsplit(newurl).scheme.lower()
-        if scheme == "http" and not self._allow_http:
-            raise CalendarError(
-                f"{self._name}: the server redirected to an unencrypted (http) address; "
-                "not followed"
-            )
-        if scheme not in ("http", "https"):
-            raise CalendarError(f"{self._name}: the server redirected to a non-web address")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def __init__(self, name: str, allow_http: bool) -> None:
+            self._name = name
+            self._allow_http = allow_http
+
+        def redirect_request(  # noqa: PLR0917 - the signature urllib calls
+            self,
+            req: urllib.request.Request,
+            fp: IO[bytes],
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            scheme = urlsplit(newurl).scheme.lower()
+            if scheme == "http" and not self._allow_http:
+                raise CalendarError(
+                    f"{self._name}: the server redirected to an unencrypted (http) address; "
+                    "not followed"
+                )
+            if scheme not in ("http", "https"):
+                raise CalendarError(f"{self._name}: the server redirected to a non-web address")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return Redirects
+
+
+def _Redirects(name: str, allow_http: bool) -> urllib.request.HTTPRedirectHandler:
+    """A handler that follows redirects, but never from https down to plain http unless
+    allowed; `name` (the masked URL) is what its errors say."""
+    return _redirects_class()(name, allow_http)
 
 
 def _http_problem(code: int) -> str:
@@ -106,6 +123,8 @@ def _http_problem(code: int) -> str:
 
 
 def _network_problem(reason: object, timeout: float) -> str:
+    import ssl  # lazy: see the module docstring (loaded already once a fetch was tried)
+
     if isinstance(reason, (TimeoutError, socket.timeout)):
         return f"no answer within {timeout:g} s"
     if isinstance(reason, socket.gaierror):
@@ -143,14 +162,15 @@ def fetch_calendar(
     `timeout` bounds the connection, each read, and (checked between reads) the whole
     download. Blocking; run it in a worker thread.
     """
-    if clock is None:
-        from companion.core.clock import SystemClock
+    # Lazy: see the module docstring.
+    import http.client
+    import urllib.error
+    import urllib.request
 
+    if clock is None:
         clock = SystemClock()
     name = mask_url(url)
     target = check_url(url, allow_http=allow_http)
-    from companion import __version__
-
     request = urllib.request.Request(  # noqa: S310 - check_url allowed only http(s)
         target,
         headers={

@@ -28,7 +28,6 @@ recurring-ical-events' x-wr-timezone support). Floating times are local.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import threading
@@ -41,12 +40,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from companion.core.schedule import Session, day_bounds, dedupe, to_local
+from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.session import Session, day_bounds, dedupe, to_local
 from companion.core.settings import Settings
-
-
-class CalendarError(Exception):
-    """A calendar source that cannot be used. `str()` is one line: source, then what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -316,6 +312,8 @@ _MAX_RESULTS = 64
 
 
 def _index_for(data: bytes, name: str) -> tuple[bytes, _Index]:
+    import hashlib  # lazy: hashlib loads OpenSSL (_hashlib), which the idle app does without
+
     key = hashlib.blake2b(data, digest_size=16).digest()
     with _CACHE_LOCK:
         cached = _INDEXES.get(key)
@@ -347,7 +345,7 @@ def clear_cache() -> None:
 
 @lru_cache(maxsize=512)
 def _is_iana(name: str) -> bool:
-    from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfo  # lazy, like icalendar: only parsing a feed needs it
 
     try:
         ZoneInfo(name)
@@ -358,7 +356,7 @@ def _is_iana(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _windows_zones() -> dict[str, str]:
-    try:
+    try:  # icalendar stays lazy: it is only loaded to parse a feed (start-up time, memory)
         from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
     except ImportError:  # pragma: no cover - icalendar always ships it today
         return dict(_FALLBACK_WINDOWS)
@@ -394,6 +392,8 @@ def _quote(name: str) -> str:
 
 def _zone_renames(text: str, blocks: list[Span]) -> dict[str, str]:
     """TZID renames: Windows names -> IANA; other non-IANA definitions -> a name per content."""
+    import hashlib  # lazy: see _index_for
+
     renames: dict[str, str] = {}
     for start, end in blocks:
         block = _unfold(text[start:end])
@@ -670,6 +670,7 @@ def _check_zones(calendar: Any, name: str) -> None:
 def _expand(
     reduced: str, name: str, lo: datetime, hi: datetime, rules: EventRules
 ) -> list[Session]:
+    # Lazy: these libraries cost start-up time and memory, and only parsing a feed needs them.
     import icalendar
     import recurring_ical_events
 
