@@ -7,6 +7,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+os.environ.pop("COMPANION_LANG", None)  # English unless a test asks for the pseudo-locale
 
 import time
 from collections.abc import Callable, Iterator
@@ -55,3 +56,13 @@ def local_tz() -> Iterator[Callable[[str], None]]:
     else:
         os.environ["TZ"] = old
     time.tzset()
+
+
+@pytest.fixture
+def pseudo_locale() -> Iterator[None]:
+    """Every translated string wrapped in ⟦ ⟧ and about 40 % longer, for this test."""
+    from companion import i18n
+
+    i18n.use(i18n.PSEUDO)
+    yield
+    i18n.use("en")

@@ -14,11 +14,30 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
+from companion.i18n import N_, _
+
 OUTCOMES = ("taken", "snoozed", "skipped", "ignored", "missed")
 GLIMMER_SOURCES = ("after-session", "anytime", "reflection")
 FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
 WARNING_FAMILIES = ("intrusion", "avoidance", "emotional-shift", "body")
 SUPERVISION_ANSWERS = ("yes", "no", "not-needed")
+
+# How a felt-in place is shown: the journal keeps the English key above, so a record reads
+# the same whatever the language of the window that wrote it.
+_FELT_IN_WORDS = {
+    "chest": N_("chest"),
+    "shoulders": N_("shoulders"),
+    "belly": N_("belly"),
+    "face": N_("face"),
+    "hands": N_("hands"),
+    "whole body": N_("whole body"),
+}
+
+
+def felt_in_label(place: str) -> str:
+    """A felt-in place in the person's language (an unknown key is shown as it is)."""
+    word = _FELT_IN_WORDS.get(place)
+    return _(word) if word is not None else place
 
 
 def new_id() -> str:

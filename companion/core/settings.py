@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.core.files import write_atomic
+from companion.i18n import _
 
 SETTINGS_VERSION = 2
 
@@ -28,7 +29,15 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class SettingsError(ValueError):
-    """A setting that cannot be accepted; the message is one line for the user."""
+    """A setting that cannot be accepted; the message is one line for the user.
+
+    `field` names the Settings field at fault ("week" for a bad `week[3].start`), so a
+    window can take the person to it; "" when the trouble is the file as a whole.
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def parse_hhmm(value: str) -> time:
@@ -138,58 +147,115 @@ class Settings:
 
 # --- validation ---------------------------------------------------------------------------
 
+#: Every whole-number range in one place: the validators below and the windows' spin
+#: boxes (`companion.ui.kit.spin`) both read it. "session_minutes" is the length of one
+#: session of the standing week or a one-off.
+RANGES: dict[str, tuple[int, int]] = {
+    "version": (1, SETTINGS_VERSION),
+    "max_session_minutes": (15, 720),
+    "min_gap_minutes": (1, 60),
+    "grace_minutes": (0, 30),
+    "wrapup_minutes": (0, 15),
+    "reflection_delay_minutes": (0, 240),
+    "heavy_limit_percent": (0, 100),
+    "weekly_review_day": (0, 6),
+    "session_minutes": (5, 360),
+    "weekday": (0, 6),
+}
+MAX_KEYWORDS = 50
+MAX_WEEK_SESSIONS = 200
+
+
+def range_of(name: str) -> tuple[int, int]:
+    """The allowed (lowest, highest) of a whole-number setting."""
+    return RANGES[name]
+
+
+def _top(name: str) -> str:
+    """The Settings field a (possibly nested) name belongs to: "week[3].start" -> "week"."""
+    return name.split("[", 1)[0].split(".", 1)[0]
+
 
 def _range(lo: int, hi: int) -> Callable[[str, Any], None]:
     def check(name: str, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise SettingsError(f"{name}: {value!r} is not allowed; use a whole number {lo}-{hi}")
+            raise SettingsError(
+                _("{name}: {value!r} is not allowed; use a whole number {lo}-{hi}").format(
+                    name=name, value=value, lo=lo, hi=hi
+                ),
+                _top(name),
+            )
 
     return check
+
+
+def _ranged(key: str) -> Callable[[str, Any], None]:
+    return _range(*RANGES[key])
 
 
 def _choice(*options: Any) -> Callable[[str, Any], None]:
     def check(name: str, value: Any) -> None:
         if value not in options:
             allowed = ", ".join(str(o) for o in options)
-            raise SettingsError(f"{name}: {value!r} is not allowed; use one of {allowed}")
+            raise SettingsError(
+                _("{name}: {value!r} is not allowed; use one of {allowed}").format(
+                    name=name, value=value, allowed=allowed
+                ),
+                _top(name),
+            )
 
     return check
 
 
 def _boolean(name: str, value: Any) -> None:
     if not isinstance(value, bool):
-        raise SettingsError(f"{name}: {value!r} is not allowed; use true or false")
+        raise SettingsError(
+            _("{name}: {value!r} is not allowed; use true or false").format(name=name, value=value),
+            _top(name),
+        )
 
 
 def _hhmm(name: str, value: Any, *, empty_ok: bool = False) -> None:
     if empty_ok and value == "":
         return
     if not isinstance(value, str) or not _HHMM.match(value):
-        extra = ' or "" for none' if empty_ok else ""
-        raise SettingsError(
-            f"{name}: {value!r} is not allowed; use a time HH:MM (00:00-23:59){extra}"
+        message = (
+            _('{name}: {value!r} is not allowed; use a time HH:MM (00:00-23:59) or "" for none')
+            if empty_ok
+            else _("{name}: {value!r} is not allowed; use a time HH:MM (00:00-23:59)")
         )
+        raise SettingsError(message.format(name=name, value=value), _top(name))
 
 
 def _keywords(name: str, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(k, str) and k.strip() for k in value):
-        raise SettingsError(f"{name}: {value!r} is not allowed; use a list of non-empty words")
-    if len(value) > 50:
-        raise SettingsError(f"{name}: {len(value)} keywords is too many; use at most 50")
+        raise SettingsError(
+            _("{name}: {value!r} is not allowed; use a list of non-empty words").format(
+                name=name, value=value
+            ),
+            _top(name),
+        )
+    if len(value) > MAX_KEYWORDS:
+        raise SettingsError(
+            _("{name}: {n} keywords is too many; use at most {most}").format(
+                name=name, n=len(value), most=MAX_KEYWORDS
+            ),
+            _top(name),
+        )
 
 
 _SIMPLE: dict[str, Callable[[str, Any], None]] = {
-    "version": _range(1, SETTINGS_VERSION),
+    "version": _ranged("version"),
     "schedule_source": _choice("week", "calendar"),
     "allow_http": _boolean,
-    "max_session_minutes": _range(15, 720),
-    "min_gap_minutes": _range(1, 60),
-    "grace_minutes": _range(0, 30),
-    "wrapup_minutes": _range(0, 15),
-    "reflection_delay_minutes": _range(0, 240),
+    "max_session_minutes": _ranged("max_session_minutes"),
+    "min_gap_minutes": _ranged("min_gap_minutes"),
+    "grace_minutes": _ranged("grace_minutes"),
+    "wrapup_minutes": _ranged("wrapup_minutes"),
+    "reflection_delay_minutes": _ranged("reflection_delay_minutes"),
     "reflection_on_free_days": _boolean,
-    "heavy_limit_percent": _range(0, 100),
-    "weekly_review_day": _range(0, 6),
+    "heavy_limit_percent": _ranged("heavy_limit_percent"),
+    "weekly_review_day": _ranged("weekly_review_day"),
     "sound": _choice(*SOUND_LEVELS),
     "phase_ticks": _boolean,
     "reduced_motion": _boolean,
@@ -202,9 +268,9 @@ _SIMPLE: dict[str, Callable[[str, Any], None]] = {
 
 
 def _check_session(name: str, weekday: Any, start: Any, minutes: Any) -> None:
-    _range(0, 6)(f"{name}.weekday", weekday)
+    _ranged("weekday")(f"{name}.weekday", weekday)
     _hhmm(f"{name}.start", start)
-    _range(5, 360)(f"{name}.minutes", minutes)
+    _ranged("session_minutes")(f"{name}.minutes", minutes)
 
 
 def validate(s: Settings) -> None:
@@ -215,12 +281,19 @@ def validate(s: Settings) -> None:
     _hhmm("working_end", s.working_end)
     if parse_hhmm(s.working_end) <= parse_hhmm(s.working_start):
         raise SettingsError(
-            f"working_end: {s.working_end!r} is not allowed; it must be after working_start "
-            f"({s.working_start})"
+            _(
+                "working_end: {end!r} is not allowed; it must be after working_start ({start})"
+            ).format(end=s.working_end, start=s.working_start),
+            "working_end",
         )
     _hhmm("reflection_time", s.reflection_time, empty_ok=True)
-    if len(s.week) > 200:
-        raise SettingsError(f"week: {len(s.week)} sessions is too many; use at most 200")
+    if len(s.week) > MAX_WEEK_SESSIONS:
+        raise SettingsError(
+            _("week: {n} sessions is too many; use at most {most}").format(
+                n=len(s.week), most=MAX_WEEK_SESSIONS
+            ),
+            "week",
+        )
     for i, w in enumerate(s.week):
         _check_session(f"week[{i}]", w.weekday, w.start, w.minutes)
         _boolean(f"week[{i}].heavy", w.heavy)
@@ -229,19 +302,33 @@ def validate(s: Settings) -> None:
             date.fromisoformat(o.date)
         except (TypeError, ValueError):
             raise SettingsError(
-                f"one_offs[{i}].date: {o.date!r} is not allowed; use a date YYYY-MM-DD"
+                _("{name}: {value!r} is not allowed; use a date YYYY-MM-DD").format(
+                    name=f"one_offs[{i}].date", value=o.date
+                ),
+                "one_offs",
             ) from None
         _check_session(f"one_offs[{i}]", 0, o.start, o.minutes)
         _boolean(f"one_offs[{i}].cancel", o.cancel)
     for i, c in enumerate(s.calendars):
         _choice("file", "url")(f"calendars[{i}].kind", c.kind)
         if not isinstance(c.id, str) or not c.id:
-            raise SettingsError(f"calendars[{i}].id: {c.id!r} is not allowed; use a non-empty id")
+            raise SettingsError(
+                _("{name}: {value!r} is not allowed; use a non-empty id").format(
+                    name=f"calendars[{i}].id", value=c.id
+                ),
+                "calendars",
+            )
         if c.kind == "file" and not c.path:
-            raise SettingsError(f"calendars[{i}].path: empty; a file source needs a path")
+            raise SettingsError(
+                _("{name}: empty; a file source needs a path").format(name=f"calendars[{i}].path"),
+                "calendars",
+            )
     if not all(isinstance(p, str) and p for p in s.favourite_practices):
         raise SettingsError(
-            f"favourite_practices: {s.favourite_practices!r} is not allowed; use practice ids"
+            _("favourite_practices: {value!r} is not allowed; use practice ids").format(
+                value=s.favourite_practices
+            ),
+            "favourite_practices",
         )
 
 
@@ -263,19 +350,25 @@ def from_dict(raw: Mapping[str, Any]) -> Settings:
             continue
         if key in _NESTED:
             if not isinstance(value, list):
-                raise SettingsError(f"{key}: {value!r} is not allowed; use a list")
+                raise SettingsError(
+                    _("{name}: {value!r} is not allowed; use a list").format(name=key, value=value),
+                    key,
+                )
             cls = _NESTED[key]
             allowed = {f.name for f in fields(cls)}
             items = []
             for i, item in enumerate(value):
                 if not isinstance(item, dict) or not set(item) <= allowed:
                     raise SettingsError(
-                        f"{key}[{i}]: {item!r} is not allowed; use an object with {sorted(allowed)}"
+                        _("{name}: {value!r} is not allowed; use an object with {keys}").format(
+                            name=f"{key}[{i}]", value=item, keys=sorted(allowed)
+                        ),
+                        key,
                     )
                 try:
                     items.append(cls(**item))
                 except TypeError as exc:
-                    raise SettingsError(f"{key}[{i}]: {exc}") from None
+                    raise SettingsError(f"{key}[{i}]: {exc}", key) from None
             values[key] = tuple(items)
         elif isinstance(value, list):
             values[key] = tuple(value)
@@ -314,11 +407,19 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:
     version = raw.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise SettingsError(f"version: {version!r} is not allowed; use 1-{SETTINGS_VERSION}")
+        raise SettingsError(
+            _("version: {value!r} is not allowed; use 1-{newest}").format(
+                value=version, newest=SETTINGS_VERSION
+            ),
+            "version",
+        )
     if version > SETTINGS_VERSION:
         raise SettingsError(
-            f"version: {version} is newer than this app understands ({SETTINGS_VERSION}); "
-            "update Grounding Companion"
+            _(
+                "version: {value} is newer than this app understands ({newest}); "
+                "update Grounding Companion"
+            ).format(value=version, newest=SETTINGS_VERSION),
+            "version",
         )
     while version < SETTINGS_VERSION:
         raw = MIGRATIONS[version](raw)
@@ -336,14 +437,18 @@ def load_settings(path: Path) -> Settings:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SettingsError(f"{path}: not readable as settings ({exc})") from None
+        raise SettingsError(
+            _("{path}: not readable as settings ({reason})").format(path=path, reason=exc)
+        ) from None
     if not isinstance(raw, dict):
-        raise SettingsError(f"{path}: not readable as settings (expected an object)")
+        raise SettingsError(
+            _("{path}: not readable as settings (expected an object)").format(path=path)
+        )
     try:
         migrated = migrate(raw)
         settings = from_dict(migrated)
     except SettingsError as exc:
-        raise SettingsError(f"{path}: {exc}") from None
+        raise SettingsError(f"{path}: {exc}", exc.field) from None
     if raw.get("version", 1) != SETTINGS_VERSION:
         save_settings(path, settings)  # write the migrated form back (atomically)
     return settings
@@ -364,12 +469,20 @@ def coerce_value(settings: Settings, name: str, text: str) -> Any:
             return True
         if lowered in {"false", "no", "off", "0"}:
             return False
-        raise SettingsError(f"{name}: {text!r} is not allowed; use true or false")
+        raise SettingsError(
+            _("{name}: {value!r} is not allowed; use true or false").format(name=name, value=text),
+            name,
+        )
     if isinstance(current, int):
         try:
             return int(text)
         except ValueError:
-            raise SettingsError(f"{name}: {text!r} is not allowed; use a whole number") from None
+            raise SettingsError(
+                _("{name}: {value!r} is not allowed; use a whole number").format(
+                    name=name, value=text
+                ),
+                name,
+            ) from None
     if isinstance(current, tuple) and name.endswith(("keywords", "practices")):
         return tuple(part.strip() for part in text.split(",") if part.strip())
     return text

@@ -1,8 +1,13 @@
 """One calm look for every window: soft colours that work in light and dark themes,
 generous type that survives 150 % scaling (sizes in points, layouts not fixed in pixels).
 
-Windows call `apply(app)` once; widgets ask `palette_colors(widget)` for the few extra
-colours the platform palette has no role for (the pacer's fill, a gentle accent).
+`apply(app)` sets the palette and the one app-wide stylesheet (`stylesheet`), keyed on
+object names that `companion.ui.kit` gives its widgets: "primary" (the one main action
+of a window), "muted" and "hint" (secondary text), "heading", "error", "card", "note",
+"chip", "link". No window sets a stylesheet of its own, so the primary action, a hint or
+a card looks the same everywhere, and keyboard focus shows the same way on every
+control. Painted widgets ask `palette_colors(widget)` for the few colours the platform
+palette has no role for (the pacer's fill, a gentle accent).
 """
 
 from __future__ import annotations
@@ -91,6 +96,54 @@ def apply(app: QApplication, *, dark: bool | None = None) -> None:
     base = QFont(app.font())
     base.setPointSizeF(BASE_POINT_SIZE)
     app.setFont(base)
+    app.setStyleSheet(stylesheet(c))
+
+
+def stylesheet(c: Colors) -> str:
+    """The app's one stylesheet. Sizes in em, so it follows the font and the scale."""
+    accent, ring, text, bg = c.accent.name(), c.ring.name(), c.text.name(), c.background.name()
+    muted, warm = c.muted.name(), c.warm.name()
+    soft = c.accent_soft.name(QColor.NameFormat.HexArgb)
+    return f"""
+QLabel#muted, QLabel#hint {{ color: {muted}; }}
+QLabel#error {{ color: {warm}; }}
+QLabel#note-title {{ color: {warm}; }}
+QLabel#value {{ color: {accent}; font-weight: bold; }}
+QFrame#card {{ border: 1px solid {ring}; border-radius: 10px; }}
+QFrame#note {{ border: 1px solid {warm}; border-radius: 10px; }}
+QFrame#card QLabel, QFrame#note QLabel {{ border: none; }}
+
+QPushButton {{ padding: 0.35em 1em; border-radius: 8px; border: 1px solid {ring};
+    min-height: 1.2em; }}
+QPushButton:hover {{ border-color: {accent}; }}
+QPushButton:pressed {{ background: {soft}; }}
+QPushButton:disabled {{ color: {muted}; }}
+QPushButton:focus {{ border: 2px solid {accent}; }}
+QPushButton#primary {{ background: {accent}; color: {bg}; border: 2px solid {accent};
+    font-weight: bold; }}
+QPushButton#primary:hover {{ border-color: {text}; }}
+QPushButton#primary:focus {{ border: 2px solid {text}; }}
+QPushButton#primary:disabled {{ background: {ring}; border-color: {ring}; color: {muted}; }}
+QPushButton#chip {{ border-radius: 0.8em; padding: 0.3em 0.9em; background: transparent; }}
+QPushButton#chip:checked {{ background: {accent}; color: {bg}; border-color: {accent}; }}
+QPushButton#chip:focus {{ border: 2px solid {accent}; }}
+QPushButton#chip:checked:focus {{ border: 2px solid {text}; }}
+QPushButton#link {{ border: 1px solid transparent; color: {accent}; padding: 0.1em 0.3em;
+    background: transparent; }}
+QPushButton#link:focus {{ border: 1px solid {accent}; }}
+QPushButton:checked {{ background: {accent}; color: {bg}; border-color: {accent}; }}
+QPushButton#link:checked {{ background: transparent; color: {accent}; }}
+
+QLineEdit, QPlainTextEdit {{ border: 1px solid {ring}; border-radius: 6px;
+    padding: 0.25em 0.4em; }}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 2px solid {accent}; }}
+QListView, QTableView {{ border: 1px solid {ring}; border-radius: 6px; }}
+QListView:focus, QTableView:focus {{ border: 2px solid {accent}; }}
+QCheckBox, QRadioButton {{ border: 1px solid transparent; border-radius: 4px;
+    padding: 0.1em 0.25em; }}
+QCheckBox:focus, QRadioButton:focus {{ border: 1px solid {accent}; }}
+QTabBar::tab:focus {{ color: {accent}; }}
+"""
 
 
 def fit_to_screen(window: QWidget, width: int, height: int) -> tuple[int, int]:

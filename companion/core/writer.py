@@ -1,0 +1,85 @@
+"""The one place the running app writes the journal, with one policy for a failed write.
+
+Windows never call `Journal.add`: they are handed a `Save` (this writer's `save`) and
+call it with what the person saved. A write that fails (the disk is full, another
+program holds the journal's lock past its timeout, the folder became read-only) is:
+
+- logged as one line, naming the kind of record and the reason, never its text;
+- answered with a `Saved` that is false and carries one calm line for the person,
+  which the window shows while it keeps the words on screen (or in its draft), so
+  nothing typed is lost and the person can simply try again;
+- passed to `on_failure`, if given (the tray app shows it as a notification when no
+  window is there to show it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from companion.core.journal import JournalError
+from companion.core.locking import LockTimeout
+from companion.i18n import _
+
+if TYPE_CHECKING:
+    from companion.core.journal import Journal
+    from companion.core.records import Record
+
+log = logging.getLogger("companion.journal")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The answer to a save: true when the record is on disk; else `message` says why,
+    in one line for the person."""
+
+    ok: bool
+    message: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+#: What a window is given to save a record with.
+Save = Callable[["Record"], Saved]
+
+
+def failure_line(reason: str) -> str:
+    """The one line a person sees when something they wrote could not be saved."""
+    return _("Not saved: {reason}. What you wrote is still here; try again in a moment.").format(
+        reason=reason
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text
+
+
+class JournalWriter:
+    """Writes records for the app's windows; `journal` may be swapped (after "Delete all
+    my data" the app starts a fresh one)."""
+
+    def __init__(
+        self, journal: Journal, *, on_failure: Callable[[str], None] | None = None
+    ) -> None:
+        self.journal = journal
+        self.on_failure = on_failure
+
+    def save(self, record: Record) -> Saved:
+        try:
+            self.journal.add(record)
+        except (JournalError, LockTimeout, OSError) as exc:
+            reason = _reason(exc)
+            log.warning("could not save the %s to the journal: %s", record.kind, reason)
+            line = failure_line(reason)
+            if self.on_failure is not None:
+                self.on_failure(line)
+            return Saved(False, line)
+        return Saved(True)
+
+    __call__ = save
