@@ -89,3 +89,21 @@ def test_first_line_hides_a_secret() -> None:
     assert first_line(ValueError(f"cannot read {url}\nmore")) == f"cannot read {url}"
     assert "abc123" not in first_line(ValueError(f"cannot read {url}"), hide=url)
     assert first_line(TimeoutError()) == "TimeoutError"
+
+
+def test_prepare_runs_on_the_gui_thread_before_the_task(qtbot: QtBot) -> None:
+    order: list[tuple[str, bool]] = []
+
+    def on_gui() -> bool:
+        return QThread.currentThread() is QApplication.instance().thread()
+
+    def prepare() -> None:
+        order.append(("prepare", on_gui()))
+
+    def task() -> None:
+        order.append(("task", on_gui()))
+
+    done: list[object] = []
+    run_in_background(task, done.append, prepare=prepare)
+    qtbot.waitUntil(lambda: bool(done))
+    assert order == [("prepare", True), ("task", False)]

@@ -16,7 +16,8 @@ for the windows.
 - **First imports happen on the GUI thread.** PySide6 hooks every import (its feature
   check reads each new module's source), and a first import inside a worker while the
   GUI thread runs crashed the process about one run in four. Name the modules the task
-  will import in `imports=`; they are imported here, before the thread starts.
+  will import in `imports=`, or give a `prepare` step that reaches them (the calendar's
+  `companion.core.calendar.warm.warm_up`); both run here, before the thread starts.
 
 The result comes back through one signal on one relay object, created on the GUI thread
 the first time this is used and never deleted, so a worker can always emit on it.
@@ -110,16 +111,20 @@ def run_in_background(
     *,
     context: QObject | None = None,
     imports: Iterable[str] = (),
+    prepare: Callable[[], None] | None = None,
     name: str = "",
 ) -> threading.Thread:
     """Run `task` in a daemon thread and `on_done(outcome)` on the GUI thread after it.
 
     Call from the GUI thread. `context`: a QObject (usually the window that asked); if it
-    has been deleted by the time the task ends, `on_done` is not called.
+    has been deleted by the time the task ends, `on_done` is not called. `imports` and
+    `prepare` run first, here on the GUI thread (see the module docstring).
     """
     if not _on_gui_thread():
         raise RuntimeError("run_in_background must be called from the GUI thread")
     warm_imports(imports)
+    if prepare is not None:
+        prepare()
     relay = _the_relay()
 
     def deliver(outcome: Outcome[T]) -> None:
