@@ -214,6 +214,21 @@ def test_status_words(day: Day) -> None:
     assert day.status().state is State.OFF_DUTY
 
 
+@pytest.mark.usefixtures("pseudo_locale")
+def test_status_words_are_marked_and_times_follow_the_installed_format(day: Day) -> None:
+    from companion import i18n
+
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    clock.advance(40 * 60)  # 09:10, in the first session
+    text = day.status().describe()
+    assert text.startswith(i18n.OPEN) and text.endswith(i18n.CLOSE) and "09:50" in text
+    i18n.set_time_format(lambda t: f"{t.hour % 12 or 12}:{t.minute:02d} AM")
+    try:
+        assert "9:50 AM" in day.status().describe()  # the windows install the locale's format
+    finally:
+        i18n.set_time_format(None)
+
+
 def test_reflection_opens_once_after_the_last_session(day: Day) -> None:
     seen = run_until(day, at(MONDAY, "18:00"))
     opened = [(t, a) for t, a in seen if isinstance(a, OpenReflection)]

@@ -463,3 +463,48 @@ def test_an_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
     path = write(tmp_path, "huge.toml", GOOD + "# padding\n" * 40_000)
     (line,) = check_file(path)
     assert line.startswith(f"{path}: file: is ")
+
+
+# --- words for people: the shipped practices speak the person's language ---------------------
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+def test_the_shipped_practices_speak_through_gettext_and_yours_stay_as_written(
+    tmp_path: Path,
+) -> None:
+    from companion import i18n
+
+    user = tmp_path / "practices"
+    write(
+        user,
+        "mine.toml",
+        GOOD + '\n[[steps]]\ntype = "self-paced"\nlimit = 10\ncue = "Look around, slowly."\n',
+    )
+    library = load_library(user)
+    assert library.problems == []  # a longer language never trips the 400-character limit
+    box = library["box-5"]
+    assert box.title == i18n.pseudo("Box breathing")
+    assert box.about.startswith(i18n.OPEN)
+    assert all(step.cue.startswith(i18n.OPEN) for step in box.steps)
+    assert "Balban" in box.source and i18n.OPEN not in box.source  # a citation, not words
+    grounding = library["grounding-5-4-3-2-1"]
+    assert all(
+        step.next_label.startswith(i18n.OPEN)
+        for step in grounding.steps
+        if isinstance(step, SelfPacedStep)
+    )
+    mine = library["my-pause"]
+    assert mine.title == "My pause" and mine.about == "A short pause of my own."
+    assert mine.steps[0].cue == "Settle in, eyes open or closed."
+    last = mine.steps[-1]
+    assert isinstance(last, SelfPacedStep) and last.cue == "Look around, slowly."
+    assert last.next_label == i18n.pseudo("Next")  # the app's own word for the button
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+def test_a_problem_line_is_marked_and_keeps_file_and_field(tmp_path: Path) -> None:
+    from companion import i18n
+
+    path = write(tmp_path, "p.toml", GOOD.replace('kind = "breathing"', 'kind = "yoga"'))
+    (line,) = check_file(path)
+    assert line.startswith(i18n.OPEN) and f"{path}: kind: " in line and "'yoga'" in line

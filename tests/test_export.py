@@ -75,7 +75,7 @@ def test_markdown_export_reads_like_a_journal(
         "I slowed down",
         "client material still with me 6/10",
         "7 sessions, 2 of them heavy",
-        "1 breaks offered, 1 taken",
+        "1 break offered, 1 taken",  # one break: singular since counts go through ngettext
         "activation 7 → 4",
         "intrusion, body",
     ):
@@ -87,3 +87,21 @@ def test_export_of_an_empty_journal_is_still_valid(capsys: pytest.CaptureFixture
     assert json.loads(capsys.readouterr().out)["records"] == []
     assert main(["export", "--format", "md"]) == 0
     assert "Nothing recorded yet." in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+def test_markdown_words_are_marked_and_what_was_written_is_kept(
+    filled: list, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion import i18n
+
+    assert main(["export", "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings and all(i18n.OPEN in line for line in headings)
+    assert "2026-03-02" in md and "Monday" not in md  # the weekday is a word; the date is data
+    assert "she named her own strength" in md  # the person's own words, never translated
+    assert "activation 7 → 4" not in md and "7 → 4" in md
+    assert main(["export", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert i18n.OPEN not in json.dumps(payload)  # the machine's export is not translated

@@ -504,3 +504,14 @@ def test_selecting_near_events_gives_the_same_sessions_as_a_full_parse(
         day = date(2021, 1, 1) + timedelta(days=rng.randrange(1200))
         days = rng.choice((1, 7, 14))
         assert parse_sessions(data, "t.ics", day, days) == full(day, days), day
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+def test_a_calendar_error_is_marked_and_names_its_source() -> None:
+    from companion import i18n
+
+    with pytest.raises(CalendarError) as caught:
+        parse_sessions(b"<html><body>Log in</body></html>", "work.ics", date(2026, 3, 2))
+    message = str(caught.value)
+    assert message.startswith(i18n.OPEN) and "work.ics" in message
+    assert "web page" not in message  # the words are translated; the source name is not

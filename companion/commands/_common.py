@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from companion.i18n import _
+
 if TYPE_CHECKING:
     from companion.core.journal import Journal
     from companion.core.paths import Paths
@@ -47,5 +49,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     try:
         return load_settings(paths_from(args).settings)
     except SettingsError as exc:
-        print(f"companion: {exc}; using the built-in defaults for now", file=sys.stderr)
+        print(
+            "companion: " + _("{problem}; using the built-in defaults for now").format(problem=exc),
+            file=sys.stderr,
+        )
         return Settings()

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from companion.i18n import N_, _, ngettext
+
 # Shared libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu package of each.
 XCB_PACKAGES = {
     "libxcb-cursor.so.0": "libxcb-cursor0",
@@ -32,6 +34,24 @@ XCB_PACKAGES = {
     "libX11-xcb.so.1": "libx11-xcb1",
 }
 
+# Each check's name: the JSON keeps the English name (scripts select by it); the text report
+# shows it in the person's language.
+LABELS = {
+    "version": N_("version"),
+    "python": N_("python"),
+    "qt": N_("qt"),
+    "data folder": N_("data folder"),
+    "journal": N_("journal"),
+    "journal notice": N_("journal notice"),
+    "backups": N_("backups"),
+    "file permissions": N_("file permissions"),
+    "settings": N_("settings"),
+    "calendar": N_("calendar"),
+    "Qt libraries": N_("Qt libraries"),
+    "system tray": N_("system tray"),
+    "sound": N_("sound"),
+}
+
 _TRAY_PROBE = """
 import sys
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -43,14 +63,16 @@ print("tray" if QSystemTrayIcon.isSystemTrayAvailable() else "no-tray")
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "doctor",
-        help="check the data folder, journal, settings, calendar, tray and sound",
-        description="Check that everything Grounding Companion needs is in place.",
+        help=_("check the data folder, journal, settings, calendar, tray and sound"),
+        description=_("Check that everything Grounding Companion needs is in place."),
     )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     p.set_defaults(func=run)
 
 
 def _check(name: str, ok: bool, detail: str, fix: str = "") -> dict[str, Any]:
+    """One row: `name` is the check's English name (a key of LABELS); `detail` and `fix`
+    are words for the person, already translated."""
     return {"check": name, "ok": ok, "detail": detail, "fix": fix}
 
 
@@ -62,7 +84,7 @@ def check_folder(data: Path) -> dict[str, Any]:
     return _check(
         "data folder",
         ok,
-        f"{data} (mode {mode:o})",
+        _("{path} (mode {mode:o})").format(path=data, mode=mode),
         "" if ok else f"chmod 700 {data}",
     )
 
@@ -80,7 +102,11 @@ def check_files(paths: Any) -> dict[str, Any]:
     return _check(
         "file permissions",
         ok,
-        "every file is private (0600)" if ok else f"{len(loose)} files readable by others",
+        _("every file is private (0600)")
+        if ok
+        else ngettext(
+            "{n} file readable by others", "{n} files readable by others", len(loose)
+        ).format(n=len(loose)),
         "" if ok else f"chmod 600 {' '.join(loose[:3])}",
     )
 
@@ -102,7 +128,11 @@ def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
             _check(
                 "journal",
                 True,
-                f"{count} records in {len(files)} file(s), {size / 1024:.0f} KiB",
+                ngettext(
+                    "{n} record in {files} file(s), {size:.0f} KiB",
+                    "{n} records in {files} file(s), {size:.0f} KiB",
+                    count,
+                ).format(n=count, files=len(files), size=size / 1024),
             )
         )
     except JournalError as exc:
@@ -116,7 +146,7 @@ def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
                 "journal notice",
                 False,
                 f"{note.get('at', '')}: {note.get('text', '')}",
-                "the old file was kept; look at it, then delete it when you no longer need it",
+                _("the old file was kept; look at it, then delete it when you no longer need it"),
             )
         )
     backups = sorted(p.name for p in paths.backups.iterdir()) if paths.backups.exists() else []
@@ -124,8 +154,15 @@ def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
         _check(
             "backups",
             bool(backups),
-            f"{len(backups)} daily copies in {paths.backups}"
-            + (f", newest {backups[-1]}" if backups else ""),
+            (
+                ngettext(
+                    "{n} daily copy in {folder}, newest {newest}",
+                    "{n} daily copies in {folder}, newest {newest}",
+                    len(backups),
+                )
+                if backups
+                else _("{n} daily copies in {folder}")
+            ).format(n=len(backups), folder=paths.backups, newest=backups[-1] if backups else ""),
         )
     )
     return out
@@ -139,11 +176,13 @@ def check_settings(args: argparse.Namespace) -> dict[str, Any]:
     try:
         load_settings(path)
     except SettingsError as exc:
-        return _check("settings", False, str(exc), "fix the value, or move the file aside")
+        return _check("settings", False, str(exc), _("fix the value, or move the file aside"))
     return _check(
         "settings",
         True,
-        f"{path}" if path.exists() else f"built-in defaults ({path} not written yet)",
+        f"{path}"
+        if path.exists()
+        else _("built-in defaults ({path} not written yet)").format(path=path),
     )
 
 
@@ -203,9 +242,9 @@ def check_display() -> list[dict[str, Any]]:
             _check(
                 "Qt libraries",
                 not missing,
-                "Qt's X11 (xcb) libraries are installed"
+                _("Qt's X11 (xcb) libraries are installed")
                 if not missing
-                else f"missing: {', '.join(missing)}",
+                else _("missing: {packages}").format(packages=", ".join(missing)),
                 "" if not missing else f"sudo apt install {' '.join(missing)}",
             )
         )
@@ -213,7 +252,9 @@ def check_display() -> list[dict[str, Any]]:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform != "linux"
     )
     if not has_display and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
-        rows.append(_check("system tray", False, "no desktop session found (DISPLAY is not set)"))
+        rows.append(
+            _check("system tray", False, _("no desktop session found (DISPLAY is not set)"))
+        )
         return rows
     try:
         probe = subprocess.run(
@@ -227,18 +268,21 @@ def check_display() -> list[dict[str, Any]]:
     except (OSError, subprocess.TimeoutExpired):
         answer = [""]
     if answer[0] == "tray":
-        rows.append(_check("system tray", True, "available"))
+        rows.append(_check("system tray", True, _("available")))
     elif answer[0] == "no-tray":
         rows.append(
             _check(
                 "system tray",
                 False,
-                "not available; the app will show a small window instead",
-                "on GNOME, install the AppIndicator extension (gnome-shell-extension-appindicator)",
+                _("not available; the app will show a small window instead"),
+                _(
+                    "on GNOME, install the AppIndicator extension "
+                    "(gnome-shell-extension-appindicator)"
+                ),
             )
         )
     else:
-        rows.append(_check("system tray", False, "Qt could not start a window on this display"))
+        rows.append(_check("system tray", False, _("Qt could not start a window on this display")))
     return rows
 
 
@@ -246,14 +290,14 @@ def check_audio() -> dict[str, Any]:
     try:
         from companion.runtime import sound
     except ImportError:
-        return _check("sound", False, "sound support is not installed")
+        return _check("sound", False, _("sound support is not installed"))
     player = sound.detect_player()
     if player:
-        return _check("sound", True, f"chimes play through {player}")
+        return _check("sound", True, _("chimes play through {player}").format(player=player))
     return _check(
         "sound",
         False,
-        "no audio player found; practices will be silent",
+        _("no audio player found; practices will be silent"),
         sound.install_hint(),
     )
 
@@ -264,9 +308,21 @@ def run(args: argparse.Namespace) -> int:
 
     paths = paths_from(args)
     rows = [
-        _check("version", True, f"Grounding Companion {__version__}"),
-        _check("python", True, f"Python {platform.python_version()} on {platform.platform()}"),
-        _check("qt", bool(qt_version()), f"PySide6 {qt_version() or 'not installed'}"),
+        _check("version", True, _("Grounding Companion {version}").format(version=__version__)),
+        _check(
+            "python",
+            True,
+            _("Python {version} on {system}").format(
+                version=platform.python_version(), system=platform.platform()
+            ),
+        ),
+        _check(
+            "qt",
+            bool(qt_version()),
+            _("PySide6 {version}").format(version=qt_version())
+            if qt_version()
+            else _("PySide6 not installed"),
+        ),
         check_folder(paths.data),
         *check_journal(args),
         check_files(paths),
@@ -278,10 +334,21 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"ok": all(r["ok"] for r in rows), "checks": rows}, indent=2))
         return 0
-    width = max(len(r["check"]) for r in rows)
-    for r in rows:
-        mark = "ok " if r["ok"] else "!! "
-        print(f"{mark}{r['check']:<{width}}  {r['detail']}")
-        if r["fix"]:
-            print(f"   {'':<{width}}  fix: {r['fix']}")
+    print(report_text(rows))
     return 0
+
+
+def report_text(rows: list[dict[str, Any]]) -> str:
+    """The rows as aligned lines: a mark, the check's name, what was found; then the fix."""
+    labels = [_(LABELS[r["check"]]) if r["check"] in LABELS else r["check"] for r in rows]
+    good, bad = _("ok"), "!!"
+    marks = max(len(good), len(bad)) + 1
+    width = max(len(label) for label in labels)
+    lines = []
+    for r, label in zip(rows, labels, strict=True):
+        mark = good if r["ok"] else bad
+        lines.append(f"{mark:<{marks}}{label:<{width}}  {r['detail']}")
+        if r["fix"]:
+            fix = _("fix: {fix}").format(fix=r["fix"])
+            lines.append(f"{'':<{marks}}{'':<{width}}  {fix}")
+    return "\n".join(lines)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from companion.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from companion.core.exercises import Exercise
 
@@ -17,21 +19,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "exercises",
         usage="companion exercises [--json]\n       companion exercises check PATH [PATH ...]",
-        help="list the guided practices, or check a practice file",
-        description="List the guided practices: the ones that ship with the app and your own "
-        "(in the practices folder of your config folder). Use 'check' to validate a file.",
+        help=_("list the guided practices, or check a practice file"),
+        description=_(
+            "List the guided practices: the ones that ship with the app and your own "
+            "(in the practices folder of your config folder). Use 'check' to validate a file."
+        ),
     )
-    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the list as JSON"))
     p.set_defaults(func=run, exercises_action=None)
     actions = p.add_subparsers(dest="exercises_action", metavar="ACTION")
     check = actions.add_parser(
         "check",
         prog="companion exercises check",
-        help="validate practice files",
-        description="Check practice files (or every .toml file in a folder). Prints one line "
-        "per problem, naming the file, the field and what is wrong.",
+        help=_("validate practice files"),
+        description=_(
+            "Check practice files (or every .toml file in a folder). Prints one line "
+            "per problem, naming the file, the field and what is wrong."
+        ),
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="a .toml file or a folder")
+    check.add_argument("paths", nargs="+", metavar="PATH", help=_("a .toml file or a folder"))
     check.set_defaults(func=run)
 
 
@@ -53,16 +59,29 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps([_as_json(e) for e in library], indent=2, ensure_ascii=False))
         return 0
     rows = [
-        (e.id, _minutes(e.minutes), e.kind, e.title + (" (yours)" if e.user else ""))
+        (
+            e.id,
+            _minutes(e.minutes),
+            e.kind,
+            _("{title} (yours)").format(title=e.title) if e.user else e.title,
+        )
         for e in library
     ]
-    header = ("ID", "MIN", "KIND", "TITLE")
+    # Column headings of the table a person reads (`--json` is the machine's list).
+    header = (_("ID"), _("MIN"), _("KIND"), _("TITLE"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
         print(
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
         )
-    print(f"\n{len(rows)} practices. Your own go in {user_dir}")
+    print()
+    print(
+        ngettext(
+            "{n} practice. Your own go in {folder}",
+            "{n} practices. Your own go in {folder}",
+            len(rows),
+        ).format(n=len(rows), folder=user_dir)
+    )
     return 0
 
 
@@ -96,7 +115,9 @@ def _check(paths: list[Path]) -> int:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".toml")
             if not found:
-                problems.append(f"{path}: folder: has no .toml practice files")
+                problems.append(
+                    _("{folder}: folder: has no .toml practice files").format(folder=path)
+                )
             files.extend(found)
         else:
             files.append(path)
@@ -108,8 +129,11 @@ def _check(paths: list[Path]) -> int:
         steps = len(exercise.steps)
         total = round(exercise.total_seconds)
         print(
-            f"{path}: OK: {exercise.id}, {steps} step{'s' if steps != 1 else ''}, "
-            f"{total // 60}:{total % 60:02d}"
+            ngettext(
+                "{file}: OK: {id}, {n} step, {length}",
+                "{file}: OK: {id}, {n} steps, {length}",
+                steps,
+            ).format(file=path, id=exercise.id, n=steps, length=f"{total // 60}:{total % 60:02d}")
         )
     for line in problems:
         print(line, file=sys.stderr)

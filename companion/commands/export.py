@@ -6,16 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from companion.i18n import _, ngettext
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
-        help="export the journal as JSON, CSV or Markdown",
-        description="Export the journal. json: everything, to stdout or --out FILE. "
-        "csv: one file per record type into the --out folder. md: a readable journal by day.",
+        help=_("export the journal as JSON, CSV or Markdown"),
+        description=_(
+            "Export the journal. json: everything, to stdout or --out FILE. "
+            "csv: one file per record type into the --out folder. md: a readable journal by day."
+        ),
     )
     p.add_argument("--format", choices=("json", "csv", "md"), default="json")
-    p.add_argument("--out", metavar="PATH", help="file (json, md) or folder (csv)")
+    p.add_argument("--out", metavar="PATH", help=_("file (json, md) or folder (csv)"))
     p.set_defaults(func=run)
 
 
@@ -30,12 +34,18 @@ def run(args: argparse.Namespace) -> int:
         records = journal.all()
     if args.format == "csv":
         if not args.out:
-            raise UserError("--format csv needs --out FOLDER (one file per record type)")
+            raise UserError(_("--format csv needs --out FOLDER (one file per record type)"))
         folder = Path(args.out).expanduser()
         if folder.exists() and not folder.is_dir():
-            raise UserError(f"--out {folder}: is a file; give a folder for CSV")
+            raise UserError(_("--out {path}: is a file; give a folder for CSV").format(path=folder))
         files = export.to_csv_files(records, folder)
-        print(f"Exported {len(records)} records to {len(files)} CSV files in {folder}")
+        print(
+            ngettext(
+                "Exported {n} record to {files} CSV files in {folder}",
+                "Exported {n} records to {files} CSV files in {folder}",
+                len(records),
+            ).format(n=len(records), files=len(files), folder=folder)
+        )
         return 0
     if args.format == "json":
         text = export.to_json(records, SystemClock().now())
@@ -44,9 +54,14 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out).expanduser()
         if out.is_dir():
-            raise UserError(f"--out {out}: is a folder; give a file name")
+            raise UserError(_("--out {path}: is a folder; give a file name").format(path=out))
         write_atomic(out, text.encode("utf-8"))
-        print(f"Exported {len(records)} records to {out}", file=sys.stderr)
+        print(
+            ngettext(
+                "Exported {n} record to {path}", "Exported {n} records to {path}", len(records)
+            ).format(n=len(records), path=out),
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return 0

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 
 from companion.core.records import FELT_IN
+from companion.i18n import _
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "glimmer",
-        help="note a glimmer (a moment of safety, connection or a client's resilience)",
-        description="Note a glimmer. With no text, the running app opens its glimmer prompt. "
-        "Please leave out anything that could identify a client.",
+        help=_("note a glimmer (a moment of safety, connection or a client's resilience)"),
+        description=_(
+            "Note a glimmer. With no text, the running app opens its glimmer prompt. "
+            "Please leave out anything that could identify a client."
+        ),
     )
-    p.add_argument("text", nargs="*", help="the glimmer, in a few words")
+    p.add_argument("text", nargs="*", help=_("the glimmer, in a few words"))
     p.add_argument(
         "--felt-in",
         metavar="PLACES",
         default="",
-        help=f"where you felt it, comma-separated: {', '.join(FELT_IN)}",
+        help=_("where you felt it, comma-separated: {places}").format(places=", ".join(FELT_IN)),
     )
     p.set_defaults(func=run)
 
@@ -31,7 +34,11 @@ def run(args: argparse.Namespace) -> int:
     felt = tuple(part.strip() for part in args.felt_in.split(",") if part.strip())
     unknown = [f for f in felt if f not in FELT_IN]
     if unknown:
-        raise UserError(f"--felt-in: {unknown[0]!r} is not one of {', '.join(FELT_IN)}")
+        raise UserError(
+            _("--felt-in: {value!r} is not one of {places}").format(
+                value=unknown[0], places=", ".join(FELT_IN)
+            )
+        )
     if not text:
         from companion.commands import _window
 
@@ -43,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
 
     with open_journal(args) as journal:
         journal.add(GlimmerRecord(at=SystemClock().now(), text=text, felt_in=felt))
-    print("Glimmer saved. Thank you for noticing it.")
+    print(_("Glimmer saved. Thank you for noticing it."))
     return 0

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from companion.i18n import _
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "history",
-        help="look back over your weeks and months, and browse your glimmers",
-        description="Open Look back: practice, check-ins, breaks and heavy sessions by week "
-        "and month, and the glimmer jar. The running app opens it; with none running, it "
-        "opens here.",
+        help=_("look back over your weeks and months, and browse your glimmers"),
+        description=_(
+            "Open Look back: practice, check-ins, breaks and heavy sessions by week "
+            "and month, and the glimmer jar. The running app opens it; with none running, it "
+            "opens here."
+        ),
     )
     p.set_defaults(func=run)
 

@@ -10,29 +10,33 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from companion.i18n import _, hm
+
 if TYPE_CHECKING:
-    from companion.core.planner import DayPlan
+    from companion.core.planner import BreakWindow, DayPlan
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "plan",
-        help="show a day's sessions and planned breaks",
-        description="Show a day's sessions, the breaks between them with a suggested "
-        "practice, and the end-of-day reflection time. Uses your configured schedule "
-        "(standing week or calendars), or the calendars given with --ics instead (to try "
-        "a feed before saving it).",
+        help=_("show a day's sessions and planned breaks"),
+        description=_(
+            "Show a day's sessions, the breaks between them with a suggested "
+            "practice, and the end-of-day reflection time. Uses your configured schedule "
+            "(standing week or calendars), or the calendars given with --ics instead (to try "
+            "a feed before saving it)."
+        ),
     )
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day to plan (default: today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help=_("the day to plan (default: today)"))
     p.add_argument(
         "--ics",
         metavar="PATH_OR_URL",
         action="extend",
         nargs="+",
         default=[],
-        help="plan from these iCalendar files or https links instead of your settings",
+        help=_("plan from these iCalendar files or https links instead of your settings"),
     )
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the plan as JSON"))
     p.set_defaults(func=run)
 
 
@@ -44,7 +48,9 @@ def _day(text: str | None, today: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"--date: {text!r} is not a date; use YYYY-MM-DD") from None
+        raise UserError(
+            _("--date: {value!r} is not a date; use YYYY-MM-DD").format(value=text)
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,34 +120,47 @@ def as_json(plan: DayPlan, zone: str) -> dict[str, Any]:
 
 
 def _hm(dt: datetime, day: date) -> str:
+    """HH:MM in the local zone, with "(+1d)" when it falls on another day."""
     local = dt.astimezone()
     shift = (local.date() - day).days
-    mark = f" ({shift:+d}d)" if shift else ""
-    return f"{local:%H:%M}{mark}"
+    if not shift:
+        return hm(local)
+    return _("{time} ({days:+d}d)").format(time=hm(local), days=shift)
+
+
+def _break_line(b: BreakWindow, when: str, practice: str) -> str:
+    if b.after_heavy and b.longer:
+        text = _(
+            "{when}  break · {minutes} min · {practice} · after a heavy session"
+            " · take a longer break"
+        )
+    elif b.after_heavy:
+        text = _("{when}  break · {minutes} min · {practice} · after a heavy session")
+    elif b.longer:
+        text = _("{when}  break · {minutes} min · {practice} · take a longer break")
+    else:
+        text = _("{when}  break · {minutes} min · {practice}")
+    return text.format(when=when, minutes=b.minutes, practice=practice)
 
 
 def as_table(plan: DayPlan, zone: str, titles: dict[str, str]) -> str:
     """The day as a readable list, in time order."""
+    from companion.core.daynames import long_date
+
     rows: list[tuple[datetime, str]] = []
     for s in plan.sessions:
-        heavy = "  · heavy" if s.heavy else ""
-        rows.append((s.start, f"{_hm(s.start, plan.date)}–{_hm(s.end, plan.date)}  session{heavy}"))
+        when = _("{start}–{end}").format(start=_hm(s.start, plan.date), end=_hm(s.end, plan.date))
+        line = _("{when}  session  · heavy") if s.heavy else _("{when}  session")
+        rows.append((s.start, line.format(when=when)))
     for b in plan.breaks:
-        what = titles.get(b.exercise, b.exercise) if b.exercise else "no practice fits"
-        marks = " · after a heavy session" if b.after_heavy else ""
-        if b.longer:
-            marks += " · take a longer break"
-        rows.append(
-            (
-                b.start,
-                f"{_hm(b.start, plan.date)}–{_hm(b.end, plan.date)}  break · {b.minutes} min"
-                f" · {what}{marks}",
-            )
-        )
+        when = _("{start}–{end}").format(start=_hm(b.start, plan.date), end=_hm(b.end, plan.date))
+        what = titles.get(b.exercise, b.exercise) if b.exercise else _("no practice fits")
+        rows.append((b.start, _break_line(b, when, what)))
     if plan.reflection_at is not None:
-        rows.append((plan.reflection_at, f"{_hm(plan.reflection_at, plan.date)}  reflection"))
+        at = _hm(plan.reflection_at, plan.date)
+        rows.append((plan.reflection_at, _("{time}  reflection").format(time=at)))
     rows.sort(key=lambda r: r[0])
-    head = f"{plan.date:%A %d %B %Y} ({zone})"
-    if not plan.sessions:
-        head += ": no sessions"
+    head = (_("{date} ({zone})") if plan.sessions else _("{date} ({zone}): no sessions")).format(
+        date=long_date(plan.date), zone=zone
+    )
     return "\n".join([head, *(f"  {text}" for _at, text in rows)])

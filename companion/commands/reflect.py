@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from companion.i18n import _
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "reflect",
-        help="open the end-of-day reflection",
-        description="Open the end-of-day reflection: a look at today, three short questions "
-        "and a check-in. The running app opens it; with none running, it opens here.",
+        help=_("open the end-of-day reflection"),
+        description=_(
+            "Open the end-of-day reflection: a look at today, three short questions "
+            "and a check-in. The running app opens it; with none running, it opens here."
+        ),
     )
     p.set_defaults(func=run)
 

@@ -33,6 +33,7 @@ from companion.core.planner import PRACTICE_MARGIN
 from companion.core.records import DaySummaryRecord, OfferRecord, ReflectionRecord
 from companion.core.settings import Settings, parse_hhmm
 from companion.core.status import State
+from companion.i18n import _, hm
 
 if TYPE_CHECKING:  # the journal (TinyDB, filelock) is not needed to name a state
     from companion.core.journal import Journal
@@ -88,22 +89,22 @@ class Status:
     def describe(self) -> str:
         """The tray tooltip's words."""
 
-        def hm(t: datetime | None) -> str:
-            return t.strftime("%H:%M") if t else ""
+        def at(t: datetime | None) -> str:
+            return hm(t) if t else ""
 
         if self.state is State.IN_SESSION:
-            return f"In a session until {hm(self.until)}"
+            return _("In a session until {time}").format(time=at(self.until))
         if self.state is State.PAUSED:
             if self.until is None:
-                return "Reminders paused"
+                return _("Reminders paused")
             if self.until.time() == time(0, 0):
-                return "Reminders paused for the rest of today"
-            return f"Reminders paused until {hm(self.until)}"
+                return _("Reminders paused for the rest of today")
+            return _("Reminders paused until {time}").format(time=at(self.until))
         if self.state is State.BETWEEN:
-            return f"Between sessions, next at {hm(self.next_start)}"
+            return _("Between sessions, next at {time}").format(time=at(self.next_start))
         if self.next_start:
-            return f"Off duty · first session at {hm(self.next_start)}"
-        return "Off duty"
+            return _("Off duty · first session at {time}").format(time=at(self.next_start))
+        return _("Off duty")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import __version__
+from companion.core.daynames import weekday_name
 from companion.core.files import ensure_private_dir, write_atomic
 from companion.core.journal import SCHEMA_VERSION
 from companion.core.records import (
@@ -27,8 +28,10 @@ from companion.core.records import (
     PracticeRecord,
     Record,
     ReflectionRecord,
+    felt_in_label,
     to_doc,
 )
+from companion.i18n import _, hm, ngettext
 
 
 def to_json(records: Sequence[Record], exported_at: datetime) -> str:
@@ -76,19 +79,43 @@ def to_csv_files(records: Iterable[Record], folder: Path) -> list[Path]:
 
 
 # --- Markdown ---------------------------------------------------------------------------
+# Words are the person's language; markup (#, *, -) and what the journal holds (typed text,
+# warning-sign and supervision keys) are written as they are.
 
 
 def _minutes(seconds: int) -> str:
     m = round(seconds / 60)
-    return "under a minute" if m < 1 else f"{m} min"
+    return _("under a minute") if m < 1 else _("{n} min").format(n=m)
 
 
 def _day_heading(day: date) -> str:
-    return f"## {day.strftime('%A')} {day.isoformat()}"
+    return "## " + _("{weekday} {date}").format(weekday=weekday_name(day), date=day.isoformat())
 
 
-def _slider(label: str, value: int | None) -> str | None:
-    return None if value is None else f"{label} {value}/10"
+def _practice_line(p: PracticeRecord, name: str) -> str:
+    fields = {"time": hm(p.at), "name": name, "duration": _minutes(p.actual_seconds)}
+    rated = p.rating_before is not None and p.rating_after is not None
+    if p.completed:
+        text = (
+            _("{time} {name}, {duration} (completed; activation {before} → {after})")
+            if rated
+            else _("{time} {name}, {duration} (completed)")
+        )
+    else:  # stopped, or skipped through
+        text = (
+            _("{time} {name}, {duration} (ended early; activation {before} → {after})")
+            if rated
+            else _("{time} {name}, {duration} (ended early)")
+        )
+    return "- " + text.format(**fields, before=p.rating_before, after=p.rating_after)
+
+
+def _glimmer_line(g: GlimmerRecord) -> str:
+    head = "**" + _("Glimmer, {time}:").format(time=hm(g.at)) + "** "
+    if not g.felt_in:
+        return head + g.text
+    places = ", ".join(felt_in_label(place) for place in g.felt_in)
+    return head + _("{text} (felt in: {places})").format(text=g.text, places=places)
 
 
 def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None) -> str:
@@ -97,9 +124,9 @@ def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None)
     days: dict[date, list[Record]] = defaultdict(list)
     for r in records:
         days[r.on].append(r)
-    lines = ["# Grounding Companion journal", ""]
+    lines = ["# " + _("Grounding Companion journal"), ""]
     if not days:
-        lines += ["Nothing recorded yet.", ""]
+        lines += [_("Nothing recorded yet."), ""]
     for day in sorted(days):
         items = sorted(days[day], key=lambda r: r.at)
         lines += [_day_heading(day), ""]
@@ -108,58 +135,68 @@ def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None)
         practices = [r for r in items if isinstance(r, PracticeRecord)]
         if summary:
             s = summary[-1]
-            heavy = f", {s.heavy} of them heavy" if s.heavy else ""
-            lines.append(f"{s.sessions} sessions{heavy}.")
+            if s.heavy:
+                line = ngettext(
+                    "{n} session, {heavy} of them heavy.",
+                    "{n} sessions, {heavy} of them heavy.",
+                    s.sessions,
+                )
+            else:
+                line = ngettext("{n} session.", "{n} sessions.", s.sessions)
+            lines.append(line.format(n=s.sessions, heavy=s.heavy))
         if offers:
             taken = sum(1 for o in offers if o.outcome == "taken")
-            lines.append(f"{len(offers)} breaks offered, {taken} taken.")
-        for p in practices:
-            name = titles.get(p.exercise, p.exercise)
-            how = "completed" if p.completed else "ended early"  # stopped, or skipped through
-            ratings = ""
-            if p.rating_before is not None and p.rating_after is not None:
-                ratings = f"; activation {p.rating_before} → {p.rating_after}"
             lines.append(
-                f"- {p.at.strftime('%H:%M')} {name}, {_minutes(p.actual_seconds)} ({how}{ratings})"
+                ngettext(
+                    "{n} break offered, {taken} taken.",
+                    "{n} breaks offered, {taken} taken.",
+                    len(offers),
+                ).format(n=len(offers), taken=taken)
             )
+        for p in practices:
+            lines.append(_practice_line(p, titles.get(p.exercise, p.exercise)))
         if summary or offers or practices:
             lines.append("")
         for g in (r for r in items if isinstance(r, GlimmerRecord)):
-            felt = f" (felt in: {', '.join(g.felt_in)})" if g.felt_in else ""
-            lines += [f"**Glimmer, {g.at.strftime('%H:%M')}:** {g.text}{felt}", ""]
+            lines += [_glimmer_line(g), ""]
         for ref in (r for r in items if isinstance(r, ReflectionRecord)):
             lines += _reflection_lines(ref)
         for n in (r for r in items if isinstance(r, NoteShownRecord)):
             if n.dismissed:
-                lines += ["*You set the note aside.*", ""]
+                lines += ["*" + _("You set the note aside.") + "*", ""]
             else:
-                lines += [f"*A note was shown: {n.note}*", ""]
+                lines += ["*" + _("A note was shown: {note}").format(note=n.note) + "*", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _reflection_lines(ref: ReflectionRecord) -> list[str]:
     if ref.skipped:
-        return ["*Reflection skipped today.*", ""]
-    out = ["### Reflection", ""]
+        return ["*" + _("Reflection skipped today.") + "*", ""]
+    out = ["### " + _("Reflection"), ""]
     if ref.resilience:
-        out += [f"A moment of resilience I witnessed: {ref.resilience}", ""]
+        out += [_("A moment of resilience I witnessed: {text}").format(text=ref.resilience), ""]
     if ref.body:
-        out += [f"Where I felt it: {ref.body}", ""]
+        out += [_("Where I felt it: {text}").format(text=ref.body), ""]
     if ref.did_well:
-        out += [f"Something I did well: {ref.did_well}", ""]
-    sliders = [
-        s
-        for s in (
-            _slider("client material still with me", ref.still_with_me),
-            _slider("energy", ref.energy),
-            _slider("connection in the work", ref.connected),
+        out += [_("Something I did well: {text}").format(text=ref.did_well), ""]
+    sliders = []
+    if ref.still_with_me is not None:
+        sliders.append(
+            _("client material still with me {value}/10").format(value=ref.still_with_me)
         )
-        if s
-    ]
+    if ref.energy is not None:
+        sliders.append(_("energy {value}/10").format(value=ref.energy))
+    if ref.connected is not None:
+        sliders.append(_("connection in the work {value}/10").format(value=ref.connected))
     if sliders:
-        out += ["Check-in: " + "; ".join(sliders) + ".", ""]
+        out += [_("Check-in: {answers}.").format(answers="; ".join(sliders)), ""]
     if ref.warning_signs:
-        out += ["Noticed today: " + ", ".join(ref.warning_signs) + ".", ""]
+        out += [_("Noticed today: {signs}.").format(signs=", ".join(ref.warning_signs)), ""]
     if ref.supervision:
-        out += [f"Supervision or peer consultation this week: {ref.supervision}.", ""]
+        out += [
+            _("Supervision or peer consultation this week: {answer}.").format(
+                answer=ref.supervision
+            ),
+            "",
+        ]
     return out

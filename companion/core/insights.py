@@ -51,6 +51,7 @@ from companion.core.records import (
     Record,
     ReflectionRecord,
 )
+from companion.i18n import _, ngettext
 
 CHECKINS: tuple[str, ...] = ("still_with_me", "energy", "connected")
 """The three 0-10 check-in sliders, by `ReflectionRecord` field name."""
@@ -293,19 +294,30 @@ class PatternNote:
 
     @property
     def summary(self) -> str:
-        """One plain line, kept in the journal when the note is shown."""
+        """One plain line, kept in the journal when the note is shown (in the language it
+        was shown in)."""
         parts = []
         if self.still_with_me:
             parts.append(
-                f"client material stayed with you (7 or more) on {self.still_with_me_high} "
-                f"of your last {self.considered} reflections"
+                ngettext(
+                    "client material stayed with you (7 or more) on {high} "
+                    "of your last {n} reflection",
+                    "client material stayed with you (7 or more) on {high} "
+                    "of your last {n} reflections",
+                    self.considered,
+                ).format(high=self.still_with_me_high, n=self.considered)
             )
         if self.warning_signs:
             parts.append(
-                f"two or more warning signs were ticked on {self.warning_days} "
-                f"of {self.reflected_days} days this week"
+                ngettext(
+                    "two or more warning signs were ticked on {flagged} of {n} day this week",
+                    "two or more warning signs were ticked on {flagged} of {n} days this week",
+                    self.reflected_days,
+                ).format(flagged=self.warning_days, n=self.reflected_days)
             )
-        return "; ".join(parts)
+        if len(parts) == 2:
+            return _("{first}; {second}").format(first=parts[0], second=parts[1])
+        return parts[0] if parts else ""
 
 
 def _most_days(flagged: int, reflected: int) -> bool:

@@ -38,6 +38,7 @@ from companion.core.files import ensure_private_dir, make_private, write_atomic
 from companion.core.locking import LockTimeout, locked
 from companion.core.paths import Paths
 from companion.core.records import RECORD_TYPES, Record, from_doc, to_doc
+from companion.i18n import _
 
 SCHEMA_VERSION = 2
 BACKUPS_KEPT = 7
@@ -83,7 +84,7 @@ class AtomicJSONStorage(Storage):
         try:
             data = json.loads(raw)
             if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-                raise ValueError("not a journal: the top level is not a set of tables")
+                raise ValueError(_("not a journal: the top level is not a set of tables"))
         except (ValueError, UnicodeDecodeError) as exc:
             self._on_corrupt(self.path, exc)
             self._cache, self._sig = None, None
@@ -163,10 +164,10 @@ class Journal:
         os.replace(path, target)
         make_private(target)
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        notice = (
-            f"the journal file {path.name} could not be read ({reason}); it was kept as "
-            f"{target} and a fresh journal was started"
-        )
+        notice = _(
+            "the journal file {name} could not be read ({reason}); it was kept as "
+            "{target} and a fresh journal was started"
+        ).format(name=path.name, reason=reason, target=target)
         self.notices.append(notice)
         _remember_notice(self.paths, self.clock, notice)
 
@@ -177,8 +178,9 @@ class Journal:
                 yield
         except LockTimeout:
             raise JournalError(
-                f"the journal in {self.paths.data} is locked by another program for over "
-                f"{LOCK_TIMEOUT_S:.0f} s"
+                _(
+                    "the journal in {folder} is locked by another program for over {seconds:.0f} s"
+                ).format(folder=self.paths.data, seconds=LOCK_TIMEOUT_S)
             ) from None
 
     # --- open, migrate, back up -------------------------------------------------------
@@ -207,8 +209,10 @@ class Journal:
         version = int(docs[0].get("schema", 1)) if docs else 1
         if version > SCHEMA_VERSION:
             raise JournalError(
-                f"{path.name} was written by a newer Grounding Companion (schema {version}); "
-                "update the app to read it"
+                _(
+                    "{name} was written by a newer Grounding Companion (schema {version}); "
+                    "update the app to read it"
+                ).format(name=path.name, version=version)
             )
         if version < SCHEMA_VERSION:
             data = storage.read() or {}

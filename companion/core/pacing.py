@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from companion.core.clock import Clock
 from companion.core.exercises import BreathingStep, BreathPattern, Exercise, SelfPacedStep, Step
+from companion.i18n import N_, _
 
 WARN_BEFORE_SECONDS = 120.0
 """`RunState.warn_time` turns true this long before `ends_by`."""
@@ -32,15 +33,15 @@ class Phase(enum.Enum):
     @property
     def word(self) -> str:
         """The word shown beside the pacer."""
-        return _WORDS[self]
+        return _(_WORDS[self])
 
 
 _WORDS = {
-    Phase.INHALE: "Breathe in",
-    Phase.TOP_UP: "A little more",
-    Phase.HOLD: "Hold softly",
-    Phase.EXHALE: "Breathe out",
-    Phase.HOLD_OUT: "Rest",
+    Phase.INHALE: N_("Breathe in"),
+    Phase.TOP_UP: N_("A little more"),
+    Phase.HOLD: N_("Hold softly"),
+    Phase.EXHALE: N_("Breathe out"),
+    Phase.HOLD_OUT: N_("Rest"),
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from companion.core.paths import Paths
+from companion.i18n import _
 
 _MAX_BYTES = 512 * 1024
 
@@ -55,7 +56,9 @@ def install_excepthook(log_path: Path) -> None:
             "unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb))
         )
         print(
-            f"companion: something went wrong ({kind.__name__}); details are in {log_path}",
+            _("companion: something went wrong ({kind}); details are in {path}").format(
+                kind=kind.__name__, path=log_path
+            ),
             file=sys.stderr,
         )
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from companion.assets import asset
+from companion.i18n import N_, _
 
 log = logging.getLogger("companion.sound")
 
@@ -80,17 +81,25 @@ def detect_player(platform: str | None = None) -> str | None:
     return None
 
 
-def install_hint(platform: str | None = None) -> str:
-    """What to install so the app can play sounds (for `doctor` and the log line)."""
+def install_hint(platform: str | None = None, *, translated: bool = True) -> str:
+    """What to install so the app can play sounds: in the person's language for `doctor`
+    and Settings, in English for the log line (`translated=False`; logs stay greppable)."""
     platform = platform or sys.platform
     if platform == "win32":
-        return "Windows plays sounds through winmm; nothing to install."
-    if platform == "darwin":
-        return "macOS plays sounds through afplay; nothing to install."
-    return (
-        f"sudo apt install {APT_PACKAGES} (Debian/Ubuntu; elsewhere install GStreamer's "
-        "gst-play-1.0, or ffmpeg's ffplay)"
-    )
+        hint = N_("Windows plays sounds through winmm; nothing to install.")
+    elif platform == "darwin":
+        hint = N_("macOS plays sounds through afplay; nothing to install.")
+    else:
+        hint = N_(
+            "{command} (Debian/Ubuntu; elsewhere install GStreamer's "
+            "gst-play-1.0, or ffmpeg's ffplay)"
+        )
+    return (_(hint) if translated else hint).format(command=f"sudo apt install {APT_PACKAGES}")
+
+
+def _no_player() -> str:
+    """The log line for no player (English: logs are not translated)."""
+    return f"no audio player found, sounds are off; {install_hint(translated=False)}"
 
 
 @contextlib.contextmanager
@@ -136,7 +145,7 @@ class Playsound3Backend:
     def _load() -> Callable[..., object]:
         player = detect_player()
         if player is None:
-            raise _NoPlayerError(f"no audio player found, sounds are off; {install_hint()}")
+            raise _NoPlayerError(_no_player())
         # playsound3 logs its own warning when it finds nothing; we say it once, ourselves.
         ps_log = logging.getLogger("playsound3.playsound3")
         was_disabled = ps_log.disabled
@@ -146,12 +155,13 @@ class Playsound3Backend:
                 import playsound3
         except Exception as exc:
             raise _NoPlayerError(
-                f"audio player {player} did not start ({exc}), sounds are off; {install_hint()}"
+                f"audio player {player} did not start ({exc}), sounds are off; "
+                f"{install_hint(translated=False)}"
             ) from exc
         finally:
             ps_log.disabled = was_disabled
         if playsound3.DEFAULT_BACKEND is None:
-            raise _NoPlayerError(f"no audio player found, sounds are off; {install_hint()}")
+            raise _NoPlayerError(_no_player())
         return playsound3.playsound
 
 
@@ -211,7 +221,7 @@ class Sound:
         if path is None or (event == "tick" and not self._ticks) or self._silenced:
             return
         if not self._injected and detect_player() is None:
-            self._give_up(f"no audio player found, sounds are off; {install_hint()}")
+            self._give_up(_no_player())
             return
         self._submit(str(path))
 

@@ -7,6 +7,8 @@ cycle). Bottom to top:
     errors.py    CalendarError: one line, source first, never an event's text
     secrets.py   feed URLs in the system keyring (or a 0600 file); mask_url for display
     cache.py     the offline cache: each source's sessions for the next days, last error
+    scan.py      the raw-text pre-scan of a feed: an index by day, kept per content hash
+    zones.py     Windows and custom time-zone names made resolvable for the parser
     ical.py      iCalendar bytes -> sessions for a range of local days
     fetch.py     one feed over https: timeout, size cap, one clear line per failure
     sources.py   the standing week, and each configured source -> sessions (sessions_for)

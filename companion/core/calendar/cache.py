@@ -32,6 +32,7 @@ from typing import Any
 from companion.core.calendar.session import Session, in_range, to_local
 from companion.core.files import ensure_private_dir, make_private, write_atomic
 from companion.core.locking import locked
+from companion.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def store_error(path: Path, source_id: str, message: str, at: datetime) -> None:
             first_day=old.first_day,
             days=old.days,
             sessions=old.sessions,
-            error=message.splitlines()[0] if message else "unknown error",
+            error=message.splitlines()[0] if message else _("unknown error"),
             error_at=at,
         )
         return True

@@ -24,6 +24,7 @@ from companion import __version__
 from companion.core.calendar.errors import CalendarError
 from companion.core.calendar.secrets import mask_url
 from companion.core.clock import Clock, SystemClock
+from companion.i18n import _
 
 if TYPE_CHECKING:
     import urllib.request
@@ -34,11 +35,12 @@ _CHUNK = 64 * 1024
 
 
 def format_size(n: int) -> str:
+    """A size as a person reads it: "20 MB", "64 KB", "300 bytes"."""
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):g} MB"
+        return _("{size:g} MB").format(size=n / (1024 * 1024))
     if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} bytes"
+        return _("{size:g} KB").format(size=n / 1024)
+    return _("{size} bytes").format(size=n)
 
 
 def normalise_url(url: str) -> str:
@@ -58,15 +60,19 @@ def check_url(url: str, *, allow_http: bool = False) -> str:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        raise CalendarError(f"{name}: not a valid web link") from None
+        raise CalendarError(_("{name}: not a valid web link").format(name=name)) from None
     scheme = parts.scheme.lower()
     if scheme == "http" and not allow_http:
         raise CalendarError(
-            f"{name}: plain http is not allowed (the link would travel unencrypted); "
-            "use the https link, or allow http in Settings"
+            _(
+                "{name}: plain http is not allowed (the link would travel unencrypted); "
+                "use the https link, or allow http in Settings"
+            ).format(name=name)
         )
     if scheme not in ("http", "https") or not host:
-        raise CalendarError(f"{name}: not a web link; use an https:// address or a file")
+        raise CalendarError(
+            _("{name}: not a web link; use an https:// address or a file").format(name=name)
+        )
     return url
 
 
@@ -94,11 +100,15 @@ def _redirects_class() -> Callable[[str, bool], urllib.request.HTTPRedirectHandl
             scheme = urlsplit(newurl).scheme.lower()
             if scheme == "http" and not self._allow_http:
                 raise CalendarError(
-                    f"{self._name}: the server redirected to an unencrypted (http) address; "
-                    "not followed"
+                    _(
+                        "{name}: the server redirected to an unencrypted (http) address; "
+                        "not followed"
+                    ).format(name=self._name)
                 )
             if scheme not in ("http", "https"):
-                raise CalendarError(f"{self._name}: the server redirected to a non-web address")
+                raise CalendarError(
+                    _("{name}: the server redirected to a non-web address").format(name=self._name)
+                )
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     return Redirects
@@ -112,34 +122,36 @@ def _Redirects(name: str, allow_http: bool) -> urllib.request.HTTPRedirectHandle
 
 def _http_problem(code: int) -> str:
     if code in (404, 410):
-        return f"not found (HTTP {code}); the link may be wrong, or the calendar deleted"
-    if code in (401, 403):
-        return f"access denied (HTTP {code}); the link may have expired or need a login"
-    if code == 429:
-        return "the server asks to slow down (HTTP 429); it will be tried again later"
-    if 500 <= code < 600:
-        return f"the server had a problem (HTTP {code}); it will be tried again later"
-    return f"the server answered HTTP {code} instead of the calendar"
+        text = _("not found (HTTP {code}); the link may be wrong, or the calendar deleted")
+    elif code in (401, 403):
+        text = _("access denied (HTTP {code}); the link may have expired or need a login")
+    elif code == 429:
+        text = _("the server asks to slow down (HTTP {code}); it will be tried again later")
+    elif 500 <= code < 600:
+        text = _("the server had a problem (HTTP {code}); it will be tried again later")
+    else:
+        text = _("the server answered HTTP {code} instead of the calendar")
+    return text.format(code=code)
 
 
 def _network_problem(reason: object, timeout: float) -> str:
     import ssl  # lazy: see the module docstring (loaded already once a fetch was tried)
 
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        return f"no answer within {timeout:g} s"
+        return _("no answer within {seconds:g} s").format(seconds=timeout)
     if isinstance(reason, socket.gaierror):
-        return "cannot find the server (check the link and the network connection)"
+        return _("cannot find the server (check the link and the network connection)")
     if isinstance(reason, ConnectionRefusedError):
-        return "the server refused the connection"
+        return _("the server refused the connection")
     if isinstance(reason, ssl.SSLCertVerificationError):
-        return "the server's certificate could not be verified; not connected"
+        return _("the server's certificate could not be verified; not connected")
     if isinstance(reason, ssl.SSLError):
-        return "the secure connection failed"
+        return _("the secure connection failed")
     if isinstance(reason, ConnectionError):
-        return "the connection was lost"
+        return _("the connection was lost")
     if isinstance(reason, OSError):
-        return "cannot connect (network error)"
-    return "cannot connect"
+        return _("cannot connect (network error)")
+    return _("cannot connect")
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -191,19 +203,23 @@ def fetch_calendar(
     except urllib.error.HTTPError as exc:
         code = exc.code
         exc.close()
-        raise CalendarError(f"{name}: {_http_problem(code)}") from None
+        raise _failed(name, _http_problem(code)) from None
     except urllib.error.URLError as exc:
-        raise CalendarError(f"{name}: {_network_problem(exc.reason, timeout)}") from None
+        raise _failed(name, _network_problem(exc.reason, timeout)) from None
     except http.client.IncompleteRead:
-        raise CalendarError(f"{name}: the download was cut off; it will be tried again") from None
+        raise _failed(name, _("the download was cut off; it will be tried again")) from None
     except TimeoutError:
-        raise CalendarError(f"{name}: no answer within {timeout:g} s") from None
+        raise _failed(name, _("no answer within {seconds:g} s").format(seconds=timeout)) from None
     except (http.client.InvalidURL, ValueError):
-        raise CalendarError(f"{name}: not a valid web link") from None
+        raise CalendarError(_("{name}: not a valid web link").format(name=name)) from None
     except http.client.HTTPException:
-        raise CalendarError(f"{name}: the server sent a malformed answer") from None
+        raise _failed(name, _("the server sent a malformed answer")) from None
     except OSError as exc:
-        raise CalendarError(f"{name}: {_network_problem(exc, timeout)}") from None
+        raise _failed(name, _network_problem(exc, timeout)) from None
+
+
+def _failed(name: str, problem: str) -> CalendarError:
+    return CalendarError(_("{name}: {problem}").format(name=name, problem=problem))
 
 
 def _read_body(
@@ -215,36 +231,46 @@ def _read_body(
         expected = int(declared)
         if expected > max_bytes:
             raise CalendarError(
-                f"{name}: the calendar is larger than {format_size(max_bytes)} "
-                f"({format_size(expected)}); not loaded"
+                _("{name}: the calendar is larger than {most} ({size}); not loaded").format(
+                    name=name, most=format_size(max_bytes), size=format_size(expected)
+                )
             )
     chunks: list[bytes] = []
     total = 0
     while True:
         if clock.monotonic() > deadline:
-            raise CalendarError(f"{name}: no complete answer within {timeout:g} s")
+            raise CalendarError(
+                _("{name}: no complete answer within {seconds:g} s").format(
+                    name=name, seconds=timeout
+                )
+            )
         chunk = response.read1(_CHUNK)
         if not chunk:
             break
         total += len(chunk)
         if total > max_bytes:
             raise CalendarError(
-                f"{name}: the calendar is larger than {format_size(max_bytes)}; not loaded"
+                _("{name}: the calendar is larger than {most}; not loaded").format(
+                    name=name, most=format_size(max_bytes)
+                )
             )
         chunks.append(chunk)
     body = b"".join(chunks)
     del chunks
     if expected is not None and total < expected:
         raise CalendarError(
-            f"{name}: the download was cut off ({format_size(total)} of "
-            f"{format_size(expected)}); it will be tried again"
+            _(
+                "{name}: the download was cut off ({size} of {expected}); it will be tried again"
+            ).format(name=name, size=format_size(total), expected=format_size(expected))
         )
     content_type = response.headers.get_content_type()
     if (content_type == "text/html" or _looks_like_html(body)) and b"BEGIN:VCALENDAR" not in body[
         :4096
     ].upper():
         raise CalendarError(
-            f"{name}: got a web page instead of a calendar (the link may have expired, "
-            "be wrong, or need a login)"
+            _(
+                "{name}: got a web page instead of a calendar (the link may have expired, "
+                "be wrong, or need a login)"
+            ).format(name=name)
         )
     return body

@@ -1,28 +1,18 @@
 """iCalendar bytes -> Sessions for a range of local days, fast and private.
 
-Speed. Parsing a 5 MB feed whole with icalendar and expanding it takes seconds, and a
-clinician's feed is mostly years of one-off events nobody needs today. So the raw text
-is scanned first (one regular-expression pass, no icalendar objects) into an index:
-
-* the calendar's own properties (X-WR-TIMEZONE, CALSCALE, ...) and its VTIMEZONE blocks;
-* "always" events: recurring series (RRULE/RDATE) and anything the scan cannot date;
-* dated events: one-offs by their DTSTART day, and moved or cancelled instances
-  (RECURRENCE-ID) by both their original and their new day.
-
-For a range, only the time-zone blocks, the series and the events dated within a few
-days of the range are handed to icalendar and recurring-ical-events. The index is
-kept per content hash, so planning the same feed again skips the scan.
+Speed. The raw text is indexed first without icalendar (`scan.py`); for a range, only
+the time-zone blocks, the series and the events dated within a few days of the range are
+handed to icalendar and recurring-ical-events. Daily and weekly series are moved forward
+to near the range, and a series too dense to walk is refused with a clear line.
 
 Privacy. Titles, descriptions, locations and categories are read in memory to apply
 the include/exclude/heavy keywords and then dropped. No error message ever carries an
 event's text: messages are built from the source name, a line number and a fixed
 description of what is wrong, never from a library's exception text.
 
-Time zones. Outlook's Windows zone names ("Eastern Standard Time") are mapped to IANA
-zones, with or without a VTIMEZONE block. Other non-IANA VTIMEZONE blocks (Outlook's
-"Customized Time Zone") are renamed per definition, because icalendar caches custom
-zones process-wide by name. Google's X-WR-TIMEZONE is honoured (via
-recurring-ical-events' x-wr-timezone support). Floating times are local.
+Time zones. Windows and custom zone names are resolved by `zones.py`; Google's
+X-WR-TIMEZONE is honoured (via recurring-ical-events' x-wr-timezone support). Floating
+times are local.
 """
 
 from __future__ import annotations
@@ -35,14 +25,27 @@ import time
 import warnings
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.scan import (
+    Index,
+    IndexedCalendar,
+    Series,
+    Span,
+    clear_indexes,
+    day_of,
+    index_for,
+    unfold,
+)
 from companion.core.calendar.session import Session, day_bounds, dedupe, to_local
+from companion.core.calendar.zones import apply_renames, windows_to_iana, zone_renames
 from companion.core.settings import Settings
+from companion.i18n import N_, _
+
+__all__ = ["EventRules", "clear_cache", "parse_sessions", "windows_to_iana"]
 
 
 @dataclass(frozen=True)
@@ -74,21 +77,7 @@ class EventRules:
         )
 
 
-# --- the raw-text scan ---------------------------------------------------------------------
-
-# One pass over "\n" + the document as it is (folded, CRLF or LF): component boundaries
-# and the four properties the index needs (with their continuation lines). A literal
-# "\n" first lets the regex engine jump from line to line; the character classes make
-# it case-insensitive without the cost of re.IGNORECASE. No copy of the text is made.
-_SCAN = re.compile(
-    r"\n(?:([Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]):([A-Za-z0-9-]+)[ \t]*\r?"
-    r"|([Dd][Tt][Ss][Tt][Aa][Rr][Tt]|[Rr][Rr][Uu][Ll][Ee]|[Rr][Dd][Aa][Tt][Ee]"
-    r"|[Rr][Ee][Cc][Uu][Rr][Rr][Ee][Nn][Cc][Ee]-[Ii][Dd])"
-    r"([;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)\r?)(?=\n)"
-)
 _NAME = re.compile(r"[A-Za-z0-9-]+")
-_TZID_LINE = re.compile(r"^TZID[;:][^\n]*$", re.MULTILINE | re.IGNORECASE)
-_TZID_PARAM = re.compile(r";TZID=(\"[^\"\n]*\"|[^;:\n]*)", re.IGNORECASE)
 _FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
 _INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE)
 _COUNT = re.compile(r"COUNT=(\d+)", re.IGNORECASE)
@@ -113,327 +102,22 @@ _KEEP = frozenset(
 _KEEP_TITLE = _KEEP | {"SUMMARY", "CATEGORIES"}
 _KEEP_TEXT = _KEEP_TITLE | {"DESCRIPTION"}
 
-# A block is (start offset, end offset) into "\n" + document, so the line a block starts
-# on is the count of "\n" before it.
-Span = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class _Series:
-    span: Span
-    rule: str  # the RRULE line after its name, e.g. ":FREQ=WEEKLY;BYDAY=MO"
-    dtstart: str  # the DTSTART line after its name, e.g. ";TZID=Europe/Berlin:20190107T080000"
-    start_day: int | None
-
-
-@dataclass
-class _Calendar:
-    """The index of one VCALENDAR in the text."""
-
-    header: list[str] = field(default_factory=list)
-    timezones: list[Span] = field(default_factory=list)
-    always: list[Span] = field(default_factory=list)
-    dated: list[tuple[int, Span]] = field(default_factory=list)  # (day ordinal, block)
-    days: list[int] = field(default_factory=list)  # sorted ordinals, parallel to dated
-    series: dict[Span, _Series] = field(default_factory=dict)
-    x_wr_timezone: bool = False
-
-
-@dataclass
-class _Index:
-    text: str
-    calendars: list[_Calendar]
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
-
-
-def _normalise(text: str) -> str:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            text = text.replace("\r", "\n")
-    return text
-
-
-def _unfold(text: str) -> str:
-    """Normalised line ends and unfolded lines, in as few passes over the text as can be."""
-    if "\r" in text:
-        text = text.replace("\r\n ", "")
-        if "\r\n\t" in text:
-            text = text.replace("\r\n\t", "")
-        text = _normalise(text)
-    if "\n " in text:
-        text = text.replace("\n ", "")
-    if "\n\t" in text:
-        text = text.replace("\n\t", "")
-    return text
-
-
-def _day_of(value: str) -> int | None:
-    """The day ordinal of an iCalendar date or date-time value ("20240301T090000Z")."""
-    raw = value.rsplit(":", 1)[-1].strip()
-    return _ordinal(raw[:8]) if len(raw) >= 8 else None
-
-
-@lru_cache(maxsize=8192)
-def _ordinal(digits: str) -> int | None:
-    if not digits.isdigit():
-        return None
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])).toordinal()
-    except ValueError:
-        return None
-
-
-def _sniff(text: str, name: str) -> None:
-    """Refuse what is plainly not a calendar, with a message that says what it is."""
-    head = text.lstrip()[:512].lower()
-    if not head:
-        raise CalendarError(f"{name}: the calendar is empty")
-    if head.startswith(("<!doctype html", "<html", "<head", "<body")) or (
-        head.startswith("<") and "<html" in head
-    ):
-        raise CalendarError(
-            f"{name}: got a web page instead of a calendar (the link may have expired, "
-            "be wrong, or need a login)"
-        )
-    if "begin:vcalendar" not in text[:65536].lower():
-        raise CalendarError(f"{name}: not an iCalendar file (no BEGIN:VCALENDAR)")
-
-
-def _scan(text: str, name: str) -> _Index:
-    """Index `text` ("\n" + the decoded document + "\n")."""
-    calendars: list[_Calendar] = []
-    cal = _Calendar()
-    stack: list[str] = []
-    in_event = False
-    gap_start = 0
-    block_start = 0
-    props: dict[str, str] = {}
-
-    for m in _SCAN.finditer(text):
-        keyword, comp, prop, rest = m.groups()
-        if keyword is None:
-            if in_event:
-                props.setdefault(prop.upper(), _unfold(rest) if "\n" in rest else rest)
-            continue
-        comp = comp.upper()
-        if keyword.upper() == "BEGIN":
-            depth = len(stack)
-            if depth == 0:
-                if comp != "VCALENDAR":
-                    line = text.count("\n", 0, m.start() + 1)
-                    raise CalendarError(f"{name}: line {line}: BEGIN:{comp} outside a calendar")
-                cal = _Calendar()
-                calendars.append(cal)
-                gap_start = m.end()
-            elif depth == 1:
-                _add_header(cal, text[gap_start : m.start()])
-                block_start = m.start() + 1
-                props = {}
-                in_event = comp == "VEVENT"
-            else:
-                in_event = False
-            stack.append(comp)
-            continue
-        if not stack or stack[-1] != comp:
-            expected = f"END:{stack[-1]}" if stack else "nothing"
-            line = text.count("\n", 0, m.start() + 1)
-            raise CalendarError(f"{name}: line {line}: END:{comp} where {expected} was expected")
-        stack.pop()
-        depth = len(stack)
-        if depth == 0:
-            _add_header(cal, text[gap_start : m.start()])
-        elif depth == 1:
-            span = (block_start, m.end())
-            if comp == "VTIMEZONE":
-                cal.timezones.append(span)
-            elif comp == "VEVENT":
-                _classify(cal, span, props)
-            gap_start = m.end()
-            in_event = False
-        elif depth == 2:
-            in_event = stack[1] == "VEVENT"
-    if stack or not calendars:
-        raise CalendarError(
-            f"{name}: the calendar is cut off (no END:VCALENDAR); the file or download "
-            "may be incomplete"
-        )
-    for c in calendars:
-        c.dated.sort(key=lambda item: item[0])
-        c.days = [d for d, _span in c.dated]
-        c.x_wr_timezone = any("X-WR-TIMEZONE" in h.upper() for h in c.header)
-    return _Index(text, calendars)
-
-
-def _add_header(cal: _Calendar, gap: str) -> None:
-    gap = _normalise(gap).strip()
-    if gap:
-        cal.header.append(gap)
-
-
-def _classify(cal: _Calendar, span: Span, props: dict[str, str]) -> None:
-    if "DTSTART" not in props:
-        return  # no start: never a session (and the expansion library cannot take it)
-    start_day = _day_of(props["DTSTART"])
-    if "RRULE" in props or "RDATE" in props:
-        cal.always.append(span)
-        if "RRULE" in props:
-            cal.series[span] = _Series(span, props["RRULE"], props["DTSTART"], start_day)
-        return
-    if "RECURRENCE-ID" in props:
-        recid = props["RECURRENCE-ID"]
-        params = recid.rsplit(":", 1)[0].upper()
-        original_day = _day_of(recid)
-        if "THISANDFUTURE" in params or original_day is None or start_day is None:
-            cal.always.append(span)
-            return
-        cal.dated.append((original_day, span))
-        if start_day != original_day:
-            cal.dated.append((start_day, span))
-        return
-    if start_day is None:
-        cal.always.append(span)
-    else:
-        cal.dated.append((start_day, span))
-
-
-# --- the index cache ---------------------------------------------------------------------
-
-_CACHE_LOCK = threading.Lock()
-_INDEXES: OrderedDict[bytes, _Index] = OrderedDict()
+_LOCK = threading.Lock()
 _RESULTS: OrderedDict[tuple[Any, ...], list[Session]] = OrderedDict()
-_MAX_INDEXES = 3
 _MAX_RESULTS = 64
-
-
-def _index_for(data: bytes, name: str) -> tuple[bytes, _Index]:
-    import hashlib  # lazy: hashlib loads OpenSSL (_hashlib), which the idle app does without
-
-    key = hashlib.blake2b(data, digest_size=16).digest()
-    with _CACHE_LOCK:
-        cached = _INDEXES.get(key)
-        if cached is not None:
-            _INDEXES.move_to_end(key)
-            return key, cached
-    text = _decode(data)
-    _sniff(text, name)
-    if "\n" not in text:
-        text = _normalise(text)  # classic Mac line ends (CR only)
-    index = _scan("\n" + text + "\n", name)
-    del text
-    with _CACHE_LOCK:
-        _INDEXES[key] = index
-        while len(_INDEXES) > _MAX_INDEXES:
-            _INDEXES.popitem(last=False)
-    return key, index
 
 
 def clear_cache() -> None:
     """Forget every scanned feed and result (tests; after a source is removed)."""
-    with _CACHE_LOCK:
-        _INDEXES.clear()
+    clear_indexes()
+    with _LOCK:
         _RESULTS.clear()
-
-
-# --- time-zone names ---------------------------------------------------------------------
-
-
-@lru_cache(maxsize=512)
-def _is_iana(name: str) -> bool:
-    from zoneinfo import ZoneInfo  # lazy, like icalendar: only parsing a feed needs it
-
-    try:
-        ZoneInfo(name)
-    except Exception:
-        return False
-    return True
-
-
-@lru_cache(maxsize=1)
-def _windows_zones() -> dict[str, str]:
-    try:  # icalendar stays lazy: it is only loaded to parse a feed (start-up time, memory)
-        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-    except ImportError:  # pragma: no cover - icalendar always ships it today
-        return dict(_FALLBACK_WINDOWS)
-    return {**_FALLBACK_WINDOWS, **WINDOWS_TO_OLSON}
-
-
-# The common ones, should icalendar ever stop shipping its table.
-_FALLBACK_WINDOWS = {
-    "Eastern Standard Time": "America/New_York",
-    "Central Standard Time": "America/Chicago",
-    "Mountain Standard Time": "America/Denver",
-    "Pacific Standard Time": "America/Los_Angeles",
-    "GMT Standard Time": "Europe/London",
-    "W. Europe Standard Time": "Europe/Berlin",
-    "Romance Standard Time": "Europe/Paris",
-    "Central Europe Standard Time": "Europe/Budapest",
-    "AUS Eastern Standard Time": "Australia/Sydney",
-}
-
-
-def windows_to_iana(name: str) -> str | None:
-    """The IANA zone for an Outlook/Windows zone name, e.g. "Eastern Standard Time"."""
-    return _windows_zones().get(name.strip().strip('"'))
-
-
-def _tzid_value(line: str) -> str:
-    return line.split(":", 1)[1].strip() if ":" in line else ""
-
-
-def _quote(name: str) -> str:
-    return f'"{name}"' if any(c in name for c in ':;,"') else name
-
-
-def _zone_renames(text: str, blocks: list[Span]) -> dict[str, str]:
-    """TZID renames: Windows names -> IANA; other non-IANA definitions -> a name per content."""
-    import hashlib  # lazy: see _index_for
-
-    renames: dict[str, str] = {}
-    for start, end in blocks:
-        block = _unfold(text[start:end])
-        m = _TZID_LINE.search(block)
-        if not m:
-            continue
-        tzid = _tzid_value(m.group(0)).strip('"')
-        if not tzid or tzid in renames or _is_iana(tzid):
-            continue
-        iana = windows_to_iana(tzid)
-        if iana:
-            renames[tzid] = iana
-        else:
-            digest = hashlib.blake2b(block.encode(), digest_size=5).hexdigest()
-            renames[tzid] = f"{tzid} ~{digest}"
-    return renames
-
-
-def _apply_renames(chunk: str, renames: dict[str, str], *, timezone_block: bool) -> str:
-    def param(m: re.Match[str]) -> str:
-        tzid = m.group(1).strip('"')
-        new = renames.get(tzid)
-        return f";TZID={_quote(new)}" if new else m.group(0)
-
-    out = _TZID_PARAM.sub(param, chunk)
-    if timezone_block:
-
-        def line(m: re.Match[str]) -> str:
-            tzid = _tzid_value(m.group(0)).strip('"')
-            new = renames.get(tzid)
-            return f"TZID:{new}" if new else m.group(0)
-
-        out = _TZID_LINE.sub(line, out)
-    return out
 
 
 # --- selection and rendering -----------------------------------------------------------------
 
 
-def _select(cal: _Calendar, first: int, last: int) -> list[Span]:
+def _select(cal: IndexedCalendar, first: int, last: int) -> list[Span]:
     lo = bisect_left(cal.days, first - MARGIN_DAYS)
     hi = bisect_right(cal.days, last + MARGIN_DAYS)
     spans = {span for _day, span in cal.dated[lo:hi]}
@@ -446,7 +130,7 @@ def _rule_number(pattern: re.Pattern[str], rule: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _shift_for(series: _Series, first: int, x_wr_timezone: bool) -> int:
+def _shift_for(series: Series, first: int, x_wr_timezone: bool) -> int:
     """Days to move a DAILY/WEEKLY series' start forward without changing its instances
     near the range, so the expansion does not walk years of repetitions.
 
@@ -472,7 +156,7 @@ def _shift_for(series: _Series, first: int, x_wr_timezone: bool) -> int:
     shift = (target - series.start_day) // period * period
     until = _UNTIL.search(rule)
     if until:
-        until_day = _day_of(until.group(1))
+        until_day = day_of(until.group(1))
         if until_day is None or series.start_day + shift >= until_day - 1:
             return 0
     return shift
@@ -497,7 +181,7 @@ def _render_event(block: str, keep: frozenset[str], shift: int) -> str:
     depth = 0
     starts: list[int] = []
     ends: list[int] = []
-    for line in _unfold(block).split("\n"):
+    for line in unfold(block).split("\n"):
         m = _NAME.match(line)
         name = m.group(0).upper() if m else ""
         if name == "BEGIN":
@@ -543,25 +227,25 @@ def _keep_for(rules: EventRules) -> frozenset[str]:
 
 
 def _reduced_text(
-    index: _Index, cal: _Calendar, spans: list[Span], first: int, rules: EventRules
+    index: Index, cal: IndexedCalendar, spans: list[Span], first: int, rules: EventRules
 ) -> str:
     text = index.text
     keep = _keep_for(rules)
-    renames = _zone_renames(text, cal.timezones)
+    renames = zone_renames(text, cal.timezones)
     parts = ["BEGIN:VCALENDAR", *cal.header]
     for start, end in cal.timezones:
-        block = _unfold(text[start:end])
-        parts.append(_apply_renames(block, renames, timezone_block=True) if renames else block)
+        block = unfold(text[start:end])
+        parts.append(apply_renames(block, renames, timezone_block=True) if renames else block)
     for span in spans:
         series = cal.series.get(span)
         shift = _shift_for(series, first, cal.x_wr_timezone) if series else 0
         block = _render_event(text[span[0] : span[1]], keep, shift)
-        parts.append(_apply_renames(block, renames, timezone_block=False) if renames else block)
+        parts.append(apply_renames(block, renames, timezone_block=False) if renames else block)
     parts.append("END:VCALENDAR\n")
     return "\n".join(parts)
 
 
-def _check_series(cal: _Calendar, first: int, last: int, name: str, line_of: Any) -> None:
+def _check_series(cal: IndexedCalendar, first: int, last: int, name: str, line_of: Any) -> None:
     """Refuse a series that would take too long to walk (a minutely rule from years ago)."""
     for series in cal.series.values():
         freq_match = _FREQ.search(series.rule)
@@ -576,7 +260,7 @@ def _check_series(cal: _Calendar, first: int, last: int, name: str, line_of: Any
         stop = last + MARGIN_DAYS
         until = _UNTIL.search(series.rule)
         if until:
-            until_day = _day_of(until.group(1))
+            until_day = day_of(until.group(1))
             if until_day is not None:
                 stop = min(stop, until_day)
         estimate = max(0, stop - begin) * per_day / interval
@@ -584,11 +268,28 @@ def _check_series(cal: _Calendar, first: int, last: int, name: str, line_of: Any
         if count is not None:
             estimate = min(estimate, float(count))
         if estimate > MAX_EXPANSION:
-            every = {"SECONDLY": "second", "MINUTELY": "minute", "HOURLY": "hour"}.get(freq, "day")
-            raise CalendarError(
-                f"{name}: line {line_of(series.span[0])}: an event repeats every {every} "
-                "over too long a time to expand; shorten or remove that series"
-            )
+            message = _TOO_DENSE.get(freq, _TOO_DENSE["DAILY"])
+            raise CalendarError(_(message).format(name=name, line=line_of(series.span[0])))
+
+
+_TOO_DENSE = {
+    "SECONDLY": N_(
+        "{name}: line {line}: an event repeats every second over too long a time to expand; "
+        "shorten or remove that series"
+    ),
+    "MINUTELY": N_(
+        "{name}: line {line}: an event repeats every minute over too long a time to expand; "
+        "shorten or remove that series"
+    ),
+    "HOURLY": N_(
+        "{name}: line {line}: an event repeats every hour over too long a time to expand; "
+        "shorten or remove that series"
+    ),
+    "DAILY": N_(
+        "{name}: line {line}: an event repeats every day over too long a time to expand; "
+        "shorten or remove that series"
+    ),
+}
 
 
 # --- expansion ---------------------------------------------------------------------------------
@@ -662,8 +363,10 @@ def _check_zones(calendar: Any, name: str) -> None:
             value = getattr(prop, "dt", None)
             if tzid and isinstance(value, datetime) and value.tzinfo is None:
                 raise CalendarError(
-                    f"{name}: unknown time zone {str(tzid)[:60]!r}; "
-                    "export the calendar with standard time-zone names"
+                    _(
+                        "{name}: unknown time zone {zone!r}; "
+                        "export the calendar with standard time-zone names"
+                    ).format(name=name, zone=str(tzid)[:60])
                 )
 
 
@@ -691,24 +394,34 @@ def _expand(
 
 
 _LIBRARY_PROBLEMS = {
-    "BadRuleStringFormat": "a repeat rule (RRULE) could not be read",
-    "PeriodEndBeforeStart": "an event ends before it starts",
-    "BrokenCalendarProperty": "a date, time or other value could not be read",
-    "IncompleteComponent": "an event is missing a start or an end",
-    "ZoneInfoNotFoundError": "unknown time zone",
-    "UnknownTimeZoneError": "unknown time zone",
-    "RecursionError": "the calendar is nested too deeply",
+    "BadRuleStringFormat": N_("a repeat rule (RRULE) could not be read"),
+    "PeriodEndBeforeStart": N_("an event ends before it starts"),
+    "BrokenCalendarProperty": N_("a date, time or other value could not be read"),
+    "IncompleteComponent": N_("an event is missing a start or an end"),
+    "ZoneInfoNotFoundError": N_("unknown time zone"),
+    "UnknownTimeZoneError": N_("unknown time zone"),
+    "RecursionError": N_("the calendar is nested too deeply"),
 }
 
 
 def _problem(exc: BaseException) -> str:
+    """What a library's exception means, in fixed words (never its text)."""
     kind = type(exc).__name__
-    return _LIBRARY_PROBLEMS.get(kind, f"an event could not be read ({kind})")
+    known = _LIBRARY_PROBLEMS.get(kind)
+    return _(known) if known else _("an event could not be read ({kind})").format(kind=kind)
+
+
+def _unusable(source: str, exc: BaseException, line: int | None = None) -> CalendarError:
+    if line is None:
+        return CalendarError(_("{name}: {problem}").format(name=source, problem=_problem(exc)))
+    return CalendarError(
+        _("{name}: line {line}: {problem}").format(name=source, line=line, problem=_problem(exc))
+    )
 
 
 def _blame(
-    index: _Index,
-    cal: _Calendar,
+    index: Index,
+    cal: IndexedCalendar,
     spans: list[Span],
     *,
     first: int,
@@ -736,15 +449,15 @@ def parse_sessions(
     """
     rules = rules or EventRules()
     try:
-        key, index = _index_for(data, source)
+        key, index = index_for(data, source)
     except CalendarError:
         raise
     except Exception as exc:  # a scan of odd bytes must never escape as a traceback
-        raise CalendarError(f"{source}: {_problem(exc)}") from None
+        raise _unusable(source, exc) from None
     lo, hi = day_bounds(first_day, days)
     # The local zone is part of the key: the same day elsewhere is another question.
     result_key = (key, lo, hi, rules, time.tzname, os.environ.get("TZ"))
-    with _CACHE_LOCK:
+    with _LOCK:
         hit = _RESULTS.get(result_key)
         if hit is not None:
             _RESULTS.move_to_end(result_key)
@@ -759,9 +472,9 @@ def parse_sessions(
     except CalendarError:
         raise
     except Exception as exc:  # whatever an odd file provokes, it is one line, never a traceback
-        raise CalendarError(f"{source}: {_problem(exc)}") from None
+        raise _unusable(source, exc) from None
     sessions = dedupe(found)
-    with _CACHE_LOCK:
+    with _LOCK:
         _RESULTS[result_key] = sessions
         while len(_RESULTS) > _MAX_RESULTS:
             _RESULTS.popitem(last=False)
@@ -769,8 +482,8 @@ def parse_sessions(
 
 
 def _sessions_of_calendar(
-    index: _Index,
-    cal: _Calendar,
+    index: Index,
+    cal: IndexedCalendar,
     *,
     source: str,
     first: int,
@@ -791,9 +504,7 @@ def _sessions_of_calendar(
     except CalendarError:
         raise
     except Exception as exc:
-        problem = _problem(exc)
         culprit = None
         with contextlib.suppress(Exception):
             culprit = _blame(index, cal, spans, first=first, lo=lo, hi=hi, rules=rules)
-        where = f"line {line_of(culprit[0])}: " if culprit else ""
-        raise CalendarError(f"{source}: {where}{problem}") from None
+        raise _unusable(source, exc, line_of(culprit[0]) if culprit else None) from None

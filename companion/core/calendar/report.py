@@ -6,51 +6,79 @@ sits above both.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from companion.core.calendar import cache
 from companion.core.calendar.secrets import fallback_path, keyring_usable
 from companion.core.calendar.sources import source_name
+from companion.i18n import _, hm, ngettext
 
 if TYPE_CHECKING:
     from companion.core.paths import Paths
     from companion.core.settings import Settings
 
 
+def _stamp(at: datetime) -> dict[str, str]:
+    return {"day": f"{at:%Y-%m-%d}", "time": hm(at)}
+
+
 def doctor_report(paths: Paths, settings: Settings) -> list[tuple[bool, str, str]]:
     """(ok, detail, fix) rows for `companion doctor`."""
     if settings.schedule_source != "calendar":
-        return [(True, f"standing week ({len(settings.week)} sessions a week)", "")]
+        n = len(settings.week)
+        week = ngettext(
+            "standing week ({n} session a week)", "standing week ({n} sessions a week)", n
+        )
+        return [(True, week.format(n=n), "")]
     if not settings.calendars:
-        return [(False, "calendar chosen but no calendar configured", "add one in Settings")]
+        return [(False, _("calendar chosen but no calendar configured"), _("add one in Settings"))]
     entries = cache.load(paths.calendar_cache)
     rows: list[tuple[bool, str, str]] = []
     for source in settings.calendars:
         name = source_name(source)
         entry = entries.get(source.id)
         if entry is None:
-            rows.append((False, f"{name}: not loaded yet", "run `companion plan` to load it"))
+            rows.append(
+                (
+                    False,
+                    _("{name}: not loaded yet").format(name=name),
+                    _("run `companion plan` to load it"),
+                )
+            )
             continue
         cached = ""
         if entry.refreshed_at is not None and entry.first_day is not None:
-            cached = (
-                f"{len(entry.sessions)} sessions cached for {entry.first_day} + {entry.days} "
-                f"days, refreshed {entry.refreshed_at:%Y-%m-%d %H:%M}"
-            )
+            n = len(entry.sessions)
+            cached = ngettext(
+                "{n} session cached for {first_day} + {days} days, refreshed {day} {time}",
+                "{n} sessions cached for {first_day} + {days} days, refreshed {day} {time}",
+                n,
+            ).format(n=n, first_day=entry.first_day, days=entry.days, **_stamp(entry.refreshed_at))
         if entry.error:
-            when = f" ({entry.error_at:%Y-%m-%d %H:%M})" if entry.error_at else ""
-            keep = f"; meanwhile the {cached}" if cached else "; nothing cached to fall back on"
-            rows.append(
-                (False, f"{entry.error}{when}", f"check the file or link in Settings{keep}")
+            detail = (
+                _("{problem} ({day} {time})").format(problem=entry.error, **_stamp(entry.error_at))
+                if entry.error_at
+                else entry.error
             )
+            fix = (
+                _("check the file or link in Settings; meanwhile the {cached}").format(
+                    cached=cached
+                )
+                if cached
+                else _("check the file or link in Settings; nothing cached to fall back on")
+            )
+            rows.append((False, detail, fix))
         else:
-            rows.append((True, f"{name}: {cached}", ""))
+            rows.append((True, _("{name}: {cached}").format(name=name, cached=cached), ""))
     if any(s.kind == "url" for s in settings.calendars) and not keyring_usable():
         rows.append(
             (
                 False,
-                f"no system keyring: calendar links are kept in {fallback_path(paths)} (0600)",
-                "install or unlock a keyring (GNOME Keyring, KWallet, macOS Keychain)",
+                _("no system keyring: calendar links are kept in {path} (0600)").format(
+                    path=fallback_path(paths)
+                ),
+                _("install or unlock a keyring (GNOME Keyring, KWallet, macOS Keychain)"),
             )
         )
     return rows

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from companion.core.files import write_atomic
+from companion.i18n import _
 
 if TYPE_CHECKING:
     from companion.core.paths import Paths
@@ -40,9 +41,9 @@ def mask_url(url: str) -> str:
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
-        return "(calendar link)…"
+        return _("(calendar link)…")
     if not parts.scheme or not host:
-        return "(calendar link)…"
+        return _("(calendar link)…")
     netloc = f"[{host}]" if ":" in host else host
     if port:
         netloc += f":{port}"

@@ -24,6 +24,7 @@ from companion.core.calendar.ical import EventRules, parse_sessions
 from companion.core.calendar.secrets import mask_url
 from companion.core.calendar.session import Session, add_minutes, dedupe, in_range, local_at
 from companion.core.settings import CalendarSource, Settings
+from companion.i18n import _, hm
 
 if TYPE_CHECKING:
     from companion.core.clock import Clock
@@ -85,7 +86,7 @@ def source_name(source: CalendarSource) -> str:
         return source.path
     if source.label:
         return mask_url(source.label) if is_url(source.label) else source.label
-    return f"calendar {source.id}"
+    return _("calendar {id}").format(id=source.id)
 
 
 def is_url(spec: str) -> bool:
@@ -122,19 +123,27 @@ def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
     try:
         if path.exists() and not path.is_dir() and not path.is_file():
             # a pipe or a device would block the reader forever (and quitting with it)
-            raise CalendarError(f"{name}: not a regular file; not loaded")
+            raise CalendarError(_("{name}: not a regular file; not loaded").format(name=name))
         with path.open("rb") as fh:
             data = fh.read(cap + 1)
     except FileNotFoundError:
-        raise CalendarError(f"{name}: file not found") from None
+        raise CalendarError(_("{name}: file not found").format(name=name)) from None
     except IsADirectoryError:
-        raise CalendarError(f"{name}: is a folder, not a calendar file") from None
+        message = _("{name}: is a folder, not a calendar file")
+        raise CalendarError(message.format(name=name)) from None
     except PermissionError:
-        raise CalendarError(f"{name}: permission denied") from None
+        raise CalendarError(_("{name}: permission denied").format(name=name)) from None
     except OSError as exc:
-        raise CalendarError(f"{name}: cannot be read ({exc.strerror or 'I/O error'})") from None
+        reason = exc.strerror or _("I/O error")
+        raise CalendarError(
+            _("{name}: cannot be read ({reason})").format(name=name, reason=reason)
+        ) from None
     if len(data) > cap:
-        raise CalendarError(f"{name}: larger than {fetch.format_size(cap)}; not loaded")
+        raise CalendarError(
+            _("{name}: larger than {most}; not loaded").format(
+                name=name, most=fetch.format_size(cap)
+            )
+        )
     return data
 
 
@@ -152,7 +161,8 @@ def read_source(
         return read_file(Path(source.path).expanduser(), name)
     url = secrets.get_url(source.id, paths)
     if not url:
-        raise CalendarError(f"{name}: no link stored for this calendar; add it again in Settings")
+        message = _("{name}: no link stored for this calendar; add it again in Settings")
+        raise CalendarError(message.format(name=name))
     data, _name = read_spec(url, allow_http=allow_http, clock=clock, timeout=timeout)
     return data
 
@@ -201,7 +211,7 @@ def sessions_for(
     if paths is None or clock is None:
         raise ValueError("calendar sources need paths and a clock")
     if not settings.calendars:
-        return DaySchedule((), ("no calendar configured; add one in Settings",))
+        return DaySchedule((), (_("no calendar configured; add one in Settings"),))
 
     rules = EventRules.from_settings(settings)
     today = clock.now().date()
@@ -238,14 +248,23 @@ def sessions_for(
             message = ""
         cached = cache.cached_sessions(paths.calendar_cache, source.id, day, days)
         if cached is None:
-            problems.append(message or f"{name}: not loaded yet and nothing cached for {day}")
+            problems.append(
+                message
+                or _("{name}: not loaded yet and nothing cached for {day}").format(
+                    name=name, day=day.isoformat()
+                )
+            )
             continue
         sessions, refreshed_at = cached
         found += sessions
         cached_names.append(name)
         if message:
-            when = refreshed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            problems.append(f"{message}; using the sessions cached {when}")
+            local = refreshed_at.astimezone()
+            problems.append(
+                _("{problem}; using the sessions cached {day} {time}").format(
+                    problem=message, day=local.date().isoformat(), time=hm(local)
+                )
+            )
     cache.prune(paths.calendar_cache, [s.id for s in settings.calendars])
     return DaySchedule(tuple(dedupe(found)), tuple(problems), tuple(cached_names))
 
