@@ -4,6 +4,7 @@ commands start without Qt."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,27 @@ def test_the_cycle_check_finds_cycles_through_functions_and_relative_imports(
     assert graph["pkg.top"] == {"pkg.sub.mid", "pkg.low"}
     assert graph["pkg.low"] == set()  # TYPE_CHECKING imports never run
     assert find_cycle(graph) == ["pkg.sub.mid", "pkg.top", "pkg.sub.mid"]
+
+
+def test_a_standing_week_plans_without_the_calendar_parser(tmp_path: Path) -> None:
+    """Someone whose sessions come from a standing week never needs the iCalendar code:
+    the idle app plans their day without loading it (idle memory, bench/idle.py)."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from companion.app import App\n"
+        "from companion.core.clock import SystemClock\n"
+        "from companion.core.paths import resolve_paths\n"
+        "qapp = QApplication([])\n"
+        f"app = App(resolve_paths({str(tmp_path)!r}), SystemClock(), tray=False)\n"
+        "app.start()\n"
+        "loaded = [m for m in ('companion.core.calendar.ical', 'companion.core.calendar.sources',"
+        " 'icalendar', 'keyring') if m in sys.modules]\n"
+        "app.quit()\n"
+        "print(loaded)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

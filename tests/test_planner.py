@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from companion.core.calendar.session import Session
-from companion.core.calendar.sources import week_sessions
+from companion.core.calendar.week import week_sessions
 from companion.core.exercises import Library, load_library
 from companion.core.planner import PRACTICE_MARGIN, BreakWindow, plan_day
 from companion.core.settings import OneOff, Settings

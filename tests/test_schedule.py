@@ -12,7 +12,8 @@ import pytest
 from companion.core.calendar import cache as calcache
 from companion.core.calendar import ical, report
 from companion.core.calendar.session import Session, local_zone_name, merge_overlapping
-from companion.core.calendar.sources import sessions_for, week_sessions
+from companion.core.calendar.sources import sessions_for
+from companion.core.calendar.week import week_sessions
 from companion.core.clock import FakeClock
 from companion.core.files import mode_of
 from companion.core.paths import Paths, resolve_paths

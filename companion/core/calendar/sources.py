@@ -1,8 +1,7 @@
 """Sessions from the configured source: the top of the calendar package.
 
-The standing week (with its one-off changes) is expanded here; calendar sources are
-read (a file) or fetched (a URL kept in the keyring), parsed and cached through the
-modules below.
+The standing week comes from `week.py`; calendar sources are read (a file) or fetched
+(a URL kept in the keyring), parsed and cached through the modules below.
 
 `sessions_for(settings, day, ...)` is the one entry point the planner, the CLI and the
 tray use: it picks the configured source (the standing week, or the calendar sources
@@ -14,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,8 @@ from companion.core.calendar import cache, fetch, secrets
 from companion.core.calendar.errors import CalendarError
 from companion.core.calendar.ical import EventRules, parse_sessions
 from companion.core.calendar.secrets import mask_url
-from companion.core.calendar.session import Session, add_minutes, dedupe, in_range, local_at
+from companion.core.calendar.session import Session, dedupe, in_range
+from companion.core.calendar.week import week_sessions
 from companion.core.settings import CalendarSource, Settings
 from companion.i18n import _, hm
 
@@ -32,36 +32,6 @@ if TYPE_CHECKING:
 
 #: How far ahead a successful calendar refresh caches sessions (days, from today).
 CACHE_DAYS = 14
-
-
-# --- the standing week -----------------------------------------------------------------------
-
-
-def week_sessions(settings: Settings, first_day: date, days: int = 1) -> list[Session]:
-    """The standing week (with one-off changes) for the local days [first_day, +days).
-
-    A session that starts the evening before and runs past midnight is included.
-    A one-off `cancel` removes the standing session starting at that time on that date;
-    any other one-off adds a session.
-    """
-    by_date: dict[date, list[tuple[time, int, bool, bool]]] = {}
-    for o in settings.one_offs:
-        by_date.setdefault(o.day, []).append((o.start_time, o.minutes, o.heavy, o.cancel))
-    out: list[Session] = []
-    for offset in range(-1, days):
-        day = first_day + timedelta(days=offset)
-        changes = by_date.get(day, [])
-        cancelled = {start for start, _m, _h, cancel in changes if cancel}
-        planned = [
-            (w.start_time, w.minutes, w.heavy)
-            for w in settings.week
-            if w.weekday == day.weekday() and w.start_time not in cancelled
-        ]
-        planned += [(start, m, h) for start, m, h, cancel in changes if not cancel]
-        for start_time, minutes, heavy in planned:
-            start = local_at(day, start_time)
-            out.append(Session(start, add_minutes(start, minutes), heavy))
-    return in_range(dedupe(out), first_day, days)
 
 
 # --- calendar sources ------------------------------------------------------------------------
