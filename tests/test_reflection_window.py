@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -34,6 +34,7 @@ from companion.core.records import (
     ReflectionRecord,
 )
 from companion.core.settings import Settings
+from companion.core.writer import JournalWriter, Saved, failure_line
 from companion.ui import style
 from companion.ui.reflection import ReflectionWindow
 
@@ -55,6 +56,7 @@ def make(qtbot, paths: Paths, day: date = THURSDAY, **kw) -> ReflectionWindow:  
     clock = kw.pop("clock", None) or FakeClock(at(day, 17, 5))
     journal = kw.pop("journal", None) or Journal(paths, clock).open()
     settings = kw.pop("settings", Settings())
+    kw.setdefault("save", JournalWriter(journal).save)
     win = ReflectionWindow(journal, clock, settings, paths, **kw)
     qtbot.addWidget(win)
     return win
@@ -392,11 +394,10 @@ def test_the_week_section_on_the_weekly_day(qtbot, paths: Paths) -> None:  # typ
 def test_note_a_glimmer_from_the_reflection(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     asked = []
 
-    def fake_prompt(parent, journal, clock, source, practice_id=None):  # type: ignore[no-untyped-def]
+    def fake_prompt(parent, save, clock, source):  # type: ignore[no-untyped-def]
         asked.append(source)
         record = GlimmerRecord(at=clock.now(), text="the light on the stairs", source=source)
-        journal.add(record)
-        return record
+        assert save(record)
 
     from companion.ui import reflection
 
@@ -416,3 +417,200 @@ def test_companion_reflect_asks_for_the_window(monkeypatch) -> None:  # type: ig
     monkeypatch.setattr(_window, "open_window", lambda which, args: opened.append(which) or 0)
     assert cli.main(["reflect"]) == 0
     assert opened == ["reflect"]
+
+
+# --- one writer: a save that fails loses nothing ---------------------------------------------
+
+FULL = "Not saved: No space left on device. What you wrote is still here; try again in a moment."
+
+
+class FullDisk:
+    """A `save` that fails while the disk is full, then writes through the real writer."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.full = True
+        self.writer = JournalWriter(journal)
+        self.tried: list[object] = []
+
+    def save(self, record):  # type: ignore[no-untyped-def]
+        self.tried.append(record)
+        if self.full:  # the writer's own line, in the language of the moment
+            return Saved(False, failure_line("No space left on device"))
+        return self.writer.save(record)
+
+
+def test_a_failed_save_keeps_the_window_and_every_word(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    disk = FullDisk(journal)
+    win = make(qtbot, paths, clock=clock, journal=journal, save=disk.save)
+    with qtbot.waitExposed(win):
+        win.show()
+    got: list[ReflectionRecord] = []
+    win.saved.connect(got.append)
+    win.fields["resilience"].setPlainText("she laughed at the end")
+    win.sliders["energy"].slider.setValue(6)
+    win.checks["body"].setChecked(True)
+
+    qtbot.mouseClick(win.save_button, Qt.MouseButton.LeftButton)
+    assert len(disk.tried) == 1  # it did try, through the one writer
+    assert win.isVisible() and win.save_button.isVisible() and win.form.isVisible()
+    assert win.error.isVisible() and win.error.text() == FULL
+    assert win.fields["resilience"].toPlainText() == "she laughed at the end"
+    draft = DraftStore(paths).load(THURSDAY)  # kept on disk at once, not discarded
+    assert draft is not None and draft.resilience == "she laughed at the end"
+    assert draft.energy == 6 and draft.warning_signs == ("body",)
+    assert reflections(paths) == [] and got == []
+
+    disk.full = False  # the disk is fixed: Save simply works
+    qtbot.mouseClick(win.save_button, Qt.MouseButton.LeftButton)
+    [stored] = reflections(paths)
+    assert stored.resilience == "she laughed at the end" and stored.energy == 6
+    assert got == [stored]
+    assert not win.isVisible()
+    assert DraftStore(paths).load(THURSDAY) is None
+
+
+def test_a_failed_skip_keeps_the_window_and_the_draft(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    disk = FullDisk(journal)
+    win = make(qtbot, paths, clock=clock, journal=journal, save=disk.save)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.fields["body"].setPlainText("tight shoulders")
+    skipped: list[bool] = []
+    win.skipped.connect(lambda: skipped.append(True))
+
+    qtbot.mouseClick(win.skip_button, Qt.MouseButton.LeftButton)
+    assert win.isVisible() and win.error.isVisible() and win.error.text() == FULL
+    assert win.fields["body"].toPlainText() == "tight shoulders"
+    draft = DraftStore(paths).load(THURSDAY)
+    assert draft is not None and draft.body == "tight shoulders"
+    assert reflections(paths) == [] and skipped == []
+
+    disk.full = False
+    qtbot.mouseClick(win.skip_button, Qt.MouseButton.LeftButton)
+    [stored] = reflections(paths)
+    assert stored.skipped and skipped == [True] and not win.isVisible()
+
+
+def test_a_glimmer_from_the_reflection_goes_through_its_save(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    """The real glimmer dialog is given the window's `save`: when the disk is full it
+    stays open with the words; once fixed, Save keeps the glimmer and the glance shows it."""
+    from companion.ui.glimmer import GlimmerDialog
+
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    disk = FullDisk(journal)
+    win = make(qtbot, paths, clock=clock, journal=journal, save=disk.save)
+    with qtbot.waitExposed(win):
+        win.show()
+    seen: list[tuple[bool, str]] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, GlimmerDialog)
+        qtbot.keyClicks(dialog.text_edit, "the light on the stairs")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        seen.append((dialog.isVisible(), dialog.text_edit.text()))
+        disk.full = False
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(win.glimmer_button, Qt.MouseButton.LeftButton)
+    assert seen == [(True, "the light on the stairs")]  # a failed save kept it open
+    assert [type(r).__name__ for r in disk.tried] == ["GlimmerRecord", "GlimmerRecord"]
+    [stored] = journal.query(GlimmerRecord)
+    assert stored.text == "the light on the stairs" and stored.source == "reflection"
+    assert "the light on the stairs" in win.glimmers_today.text()
+
+
+# --- every word translatable, nothing cut off -------------------------------------------------
+
+
+def _walk(qtbot, win: ReflectionWindow, typed: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    from tests.pseudo_walk import problems
+
+    if not win.isVisible():
+        with qtbot.waitExposed(win):
+            win.show()
+    QApplication.processEvents()
+    return problems(win, allowed=typed)
+
+
+@pytest.fixture
+def styled(qapp):  # type: ignore[no-untyped-def]
+    before = qapp.palette()
+    style.apply(qapp, dark=False)
+    yield
+    qapp.setPalette(before)
+    qapp.setStyleSheet("")
+
+
+@pytest.mark.usefixtures("pseudo_locale", "styled")
+def test_every_state_is_translated_and_nothing_is_cut_off(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(FRIDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    typed = ["he laughed at his own joke", "a month ago", "a first step"]
+    journal.add(GlimmerRecord(at=at(FRIDAY, 11, 55), text=typed[0]))
+    journal.add(GlimmerRecord(at=at(FRIDAY - timedelta(days=30), 10), text=typed[1]))
+    for n in range(1, 8):
+        day = FRIDAY - timedelta(days=n)
+        journal.add(DaySummaryRecord(at=at(day, 18), sessions=6, heavy=4))
+        journal.add(
+            PracticeRecord(
+                at=at(day, 12),
+                exercise="box-5",
+                planned_seconds=300,
+                actual_seconds=300,
+                completed=True,
+            )
+        )
+    journal.add(
+        OfferRecord(
+            at=at(FRIDAY, 9, 50),
+            window_start=at(FRIDAY, 9, 50),
+            window_end=at(FRIDAY, 9, 59),
+            outcome="taken",
+        )
+    )
+
+    # a plain day (no week), with today's glimmers and one from the jar
+    plain = make(qtbot, paths, clock=clock, journal=journal, settings=Settings(weekly_review_day=2))
+    assert not plain.week_due and plain.reminder.isVisibleTo(plain)
+    plain.fields["resilience"].setPlainText(typed[2])
+    assert _walk(qtbot, plain, typed) == []
+    plain.close()
+
+    # the weekly review day, with the week box
+    weekly = make(qtbot, paths, clock=clock, journal=journal, today_sessions=6, today_heavy=3)
+    assert weekly.week_due and weekly.week_box.isVisibleTo(weekly)
+    weekly.sliders["energy"].slider.setValue(4)  # a slider with its value, one without
+    assert _walk(qtbot, weekly, typed) == []
+    weekly.close()
+
+    # a strained week: the gentle note shows when the window opens
+    _strained_week(journal, FRIDAY, 4)
+    noted = make(qtbot, paths, clock=clock, journal=journal)
+    assert noted.note_frame.isVisibleTo(noted)
+    assert _walk(qtbot, noted, typed) == []
+    noted.close()
+
+
+@pytest.mark.usefixtures("pseudo_locale", "styled")
+def test_the_thank_you_and_a_failed_save_are_translated_and_whole(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock(at(THURSDAY, 17, 5))
+    journal = Journal(paths, clock).open()
+    _strained_week(journal, THURSDAY, 3)
+    disk = FullDisk(journal)
+    win = make(qtbot, paths, clock=clock, journal=journal, save=disk.save)
+    win.sliders["still_with_me"].slider.setValue(9)
+    assert _walk(qtbot, win, []) == []
+    win.save()  # the disk is full: the calm line, marked and whole, by the buttons
+    assert win.error.isVisible()
+    assert _walk(qtbot, win, []) == []
+    disk.full = False
+    win.save()  # saved, and today's answer made the pattern: the thank-you and the note
+    assert win.note_frame.isVisible() and win.close_button.isVisible()
+    assert _walk(qtbot, win, []) == []

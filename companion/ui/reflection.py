@@ -1,10 +1,15 @@
 """The end-of-day reflection: today at a glance, three questions, a short check-in,
 and on the weekly day a look at the week.
 
-The window shows state and emits intents. What it shows is decided in
-`companion.core.insights` (the glance, the week, the pattern note, the reminder);
-what is typed is kept as a draft through `companion.core.drafts` a moment after
-each change, so closing the window, a crash or a logout loses nothing.
+The window shows state and hands what the person saved to `save` (the app's one
+journal writer); it never writes the journal itself, and only reads recent records
+from `journal`. What it shows is decided in `companion.core.insights` (the glance, the
+week, the pattern note, the reminder); what is typed is kept as a draft through
+`companion.core.drafts` a moment after each change, so closing the window, a crash or a
+logout loses nothing. When a save fails, the window stays open with one calm line
+near its buttons, keeps every word on screen and in the draft, and Save simply works
+again once the disk does. Its pieces (sliders, tiles, the week) are in
+`companion.ui.reflection_parts`.
 
 Signals: `saved(ReflectionRecord)`, `skipped()`, `closed()`.
 """
@@ -12,22 +17,13 @@ Signals: `saved(ReflectionRecord)`, `skipped()`, `closed()`.
 from __future__ import annotations
 
 import itertools
+import logging
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPen,
-    QShortcut,
-    QTextCursor,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,11 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
-    QScrollArea,
-    QSizePolicy,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -50,145 +42,37 @@ from companion.core.clock import Clock
 from companion.core.drafts import Draft, DraftStore
 from companion.core.journal import Journal
 from companion.core.paths import Paths
-from companion.core.records import (
-    GlimmerRecord,
-    NoteShownRecord,
-    Record,
-    ReflectionRecord,
-)
+from companion.core.records import GlimmerRecord, NoteShownRecord, Record, ReflectionRecord
 from companion.core.settings import Settings
-from companion.ui import style
+from companion.core.writer import Save, Saved
+from companion.i18n import _
+from companion.ui import kit, style, text
+from companion.ui.reflection_parts import (
+    PRIVACY_HINT,
+    QUESTIONS,
+    SLIDERS,
+    SUPERVISION_LABELS,
+    WARNING_LABELS,
+    Slider,
+    WeekBox,
+    glance_tiles,
+    glimmers_html,
+    note_html,
+    reminder_html,
+    tile,
+)
+
+log = logging.getLogger("companion.reflection")
 
 DRAFT_DELAY_MS = 600
-PROQOL_URL = "https://proqol.org"
 
-QUESTIONS = (
-    ("resilience", "What moment of resilience did you witness today?"),
-    ("body", "Where and how did you feel it in your body?"),
-    ("did_well", "One thing you did well today"),
-)
-SLIDERS = (
-    ("still_with_me", "How much of today's client material is still with you?", "none", "a lot"),
-    ("energy", "How is your energy?", "depleted", "energised"),
-    ("connected", "How connected did the work feel?", "distant", "connected"),
-)
-WARNING_LABELS = (
-    ("intrusion", "Client images or dreams coming back"),
-    ("avoidance", "Dreading or steering away from some material"),
-    ("emotional-shift", "Feeling numb, irritable or helpless"),
-    ("body", "In the body: sleep, headaches, tension, tiredness"),
-)
-SUPERVISION_LABELS = (("yes", "Yes"), ("no", "No"), ("not-needed", "Not needed this week"))
-TREND_NAMES = {
-    "still_with_me": "Material still with you",
-    "energy": "Energy",
-    "connected": "Connection",
-}
-GlimmerPrompt = Callable[[QWidget | None, Journal, Clock, str], GlimmerRecord | None]
-PRIVACY_HINT = "Please leave out names or details that could identify a client."
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _day_label(day: date) -> str:
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
-
-
-def _short_day(day: date) -> str:
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
-
-
-class _Slider(QObject):
-    """A 0-10 slider with words at both ends and its value; None until first moved.
-
-    Its widgets go into a grid shared by all three (`place`), so the sliders line up.
-    """
-
-    changed = Signal()
-
-    def __init__(self, key: str, question: str, low: str, high: str) -> None:
-        super().__init__()
-        self.key = key
-        self.touched = False
-        self.question = question
-        self.label = QLabel(question)
-        self.label.setWordWrap(True)
-        self.low = QLabel(low)
-        self.low.setObjectName("muted")
-        self.low.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.high = QLabel(high)
-        self.high.setObjectName("muted")
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setObjectName(f"s-{key}")
-        self.slider.setRange(0, 10)
-        self.slider.setValue(5)
-        self.slider.setPageStep(2)
-        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.slider.setTickInterval(1)
-        self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.slider.setAccessibleName(question)
-        self.value_label = QLabel()
-        self.value_label.setObjectName("slider-unset")
-        self.value_label.setMinimumWidth(
-            self.value_label.fontMetrics().horizontalAdvance("not set ")
-        )
-        self.label.setBuddy(self.slider)
-        self.slider.valueChanged.connect(self._moved)
-        self._low, self._high = low, high
-        self._show_value()
-
-    def place(self, grid: QGridLayout, row: int) -> None:
-        grid.addWidget(self.label, row, 0, 1, 4)
-        grid.addWidget(self.low, row + 1, 0)
-        grid.addWidget(self.slider, row + 1, 1)
-        grid.addWidget(self.high, row + 1, 2)
-        grid.addWidget(self.value_label, row + 1, 3)
-
-    def _moved(self) -> None:
-        self.touched = True
-        self._show_value()
-        self.changed.emit()
-
-    def _show_value(self) -> None:
-        if self.touched:
-            v = self.slider.value()
-            self.value_label.setText(str(v))
-            self.value_label.setObjectName("slider-value")
-            where = f"{v} of 10"
-        else:
-            self.value_label.setText("not set")
-            self.value_label.setObjectName("slider-unset")
-            where = "not set yet; use the arrow keys"
-        self.value_label.style().unpolish(self.value_label)
-        self.value_label.style().polish(self.value_label)
-        # an unanswered slider shows no filled groove, so it does not look like an answer
-        pal = QPalette(self.slider.palette())
-        pal.setColor(
-            QPalette.ColorRole.Highlight,
-            QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
-            if self.touched
-            else style.palette_colors(self.slider).ring,
-        )
-        self.slider.setPalette(pal)
-        self.slider.setAccessibleDescription(f"0 is {self._low}, 10 is {self._high}. Now {where}.")
-
-    def value(self) -> int | None:
-        return self.slider.value() if self.touched else None
-
-    def set_value(self, value: int | None) -> None:
-        if value is None:
-            return
-        self.slider.blockSignals(True)
-        self.slider.setValue(value)
-        self.slider.blockSignals(False)
-        self.touched = True
-        self._show_value()
+#: Opens the glimmer prompt over `parent` and saves what is given through `save`:
+#: (parent, save, clock, source) -> None.
+GlimmerPrompt = Callable[[QWidget, Save, Clock, str], None]
 
 
 class ReflectionWindow(QWidget):
-    """The end-of-day window. Construct, `show()`; it saves to the journal itself."""
+    """The end-of-day window. Construct, `show()`; what is saved goes through `save`."""
 
     saved = Signal(object)  # ReflectionRecord
     skipped = Signal()
@@ -201,6 +85,7 @@ class ReflectionWindow(QWidget):
         settings: Settings,
         paths: Paths,
         *,
+        save: Save,
         today_sessions: int | None = None,
         today_heavy: int | None = None,
         parent: QWidget | None = None,
@@ -211,17 +96,17 @@ class ReflectionWindow(QWidget):
         self.clock = clock
         self.settings = settings
         self.paths = paths
+        self._save = save
         self.day = clock.now().date()
         self.drafts = DraftStore(paths)
         self._live = (today_sessions, today_heavy)
         self._rng = rng or random.Random()  # noqa: S311 (which glimmer to recall)
         self._finished = False
         self._note: insights.PatternNote | None = None
-        self._note_id: str | None = None
 
         self.setObjectName("reflection")
-        self.setWindowTitle("End of the day · Grounding Companion")
-        self.setAccessibleName("End of the day reflection")
+        self.setWindowTitle(_("End of the day · Grounding Companion"))
+        self.setAccessibleName(_("End of the day reflection"))
         self._draft_timer = QTimer(self)
         self._draft_timer.setObjectName("reflection-draft-timer")
         self._draft_timer.setSingleShot(True)
@@ -246,62 +131,34 @@ class ReflectionWindow(QWidget):
     # --- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        c = style.palette_colors(self)
-        self.setStyleSheet(
-            f"""
-            QLabel#muted, QLabel#hint {{ color: {c.muted.name()}; }}
-            QLabel#slider-value {{ color: {c.accent.name()}; font-weight: bold; }}
-            QLabel#slider-unset {{ color: {c.muted.name()}; font-style: italic; }}
-            QFrame#card {{ border: 1px solid {c.ring.name()}; border-radius: 10px; }}
-            QFrame#note {{ border: 1px solid {c.warm.name()}; border-radius: 10px; }}
-            QLabel#note-title {{ color: {c.warm.name()}; }}
-            QLabel#tile-number {{ color: {c.accent.name()}; }}
-            QPlainTextEdit {{ border: 1px solid {c.ring.name()}; border-radius: 6px;
-                padding: 4px; }}
-            QPlainTextEdit:focus {{ border: 2px solid {c.accent.name()}; }}
-            QPushButton {{ padding: 0.35em 1em; border-radius: 8px;
-                border: 1px solid {c.ring.name()}; }}
-            QPushButton:focus {{ border: 2px solid {c.accent.name()}; }}
-            QPushButton#primary {{ background: {c.accent.name()}; color: {c.background.name()};
-                border: none; font-weight: bold; }}
-            QPushButton#primary:focus {{ border: 2px solid {c.text.name()}; }}
-            """
-        )
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("reflection-body")
+        self.scroll_area = kit.scrolling(body)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer.addWidget(self.scroll_area, 1)
-        body = QWidget()
-        body.setObjectName("reflection-body")
-        self.scroll_area.setWidget(body)
         col = QVBoxLayout(body)
         col.setContentsMargins(28, 22, 28, 16)
         col.setSpacing(14)
-        self._col = col
 
-        title = QLabel("End of the day")
-        title.setFont(style.font(1.6, bold=True))
-        title.setAccessibleName(f"End of the day, {_day_label(self.day)}")
-        when = QLabel(_day_label(self.day))
-        when.setObjectName("muted")
+        day = text.day_heading(self.day)
+        title = kit.heading(_("End of the day"))
+        title.setAccessibleName(_("End of the day, {date}").format(date=day))
+        when = kit.muted(day, wrap=False)
         head = QHBoxLayout()
-        head.addWidget(title)
-        head.addStretch(1)
+        head.addWidget(title, 1)
         head.addWidget(when, 0, Qt.AlignmentFlag.AlignBottom)
         col.addLayout(head)
 
         # Today at a glance
-        self.glance = QFrame()
-        self.glance.setObjectName("card")
+        self.glance = kit.card()
         g = QVBoxLayout(self.glance)
         g.setContentsMargins(16, 12, 16, 12)
         g.setSpacing(8)
-        g.addWidget(self._heading("Today at a glance"))
+        g.addWidget(self._heading(_("Today at a glance")))
         self.tiles = QHBoxLayout()
         self.tiles.setSpacing(12)
         g.addLayout(self.tiles)
@@ -319,15 +176,15 @@ class ReflectionWindow(QWidget):
         col.addWidget(self.reminder)
 
         # The pattern note (filled in when there is one)
-        self.note_frame = QFrame()
-        self.note_frame.setObjectName("note")
+        self.note_frame = kit.note_card()
         self.note_frame.hide()
         n = QVBoxLayout(self.note_frame)
         n.setContentsMargins(16, 12, 16, 12)
         n.setSpacing(6)
-        note_title = QLabel("A gentle note")
+        note_title = QLabel(_("A gentle note"))
         note_title.setObjectName("note-title")
         note_title.setFont(style.font(1.05, bold=True))
+        note_title.setWordWrap(True)
         n.addWidget(note_title)
         self.note_text = QLabel()
         self.note_text.setWordWrap(True)
@@ -340,8 +197,7 @@ class ReflectionWindow(QWidget):
         n.addWidget(self.note_text)
         note_row = QHBoxLayout()
         note_row.addStretch(1)
-        self.note_dismiss = QPushButton("Thank you, hide this")
-        self.note_dismiss.setAccessibleName("Hide the gentle note")
+        self.note_dismiss = kit.button(_("Thank you, hide this"), _("Hide the gentle note"))
         self.note_dismiss.clicked.connect(self._dismiss_note)
         note_row.addWidget(self.note_dismiss)
         n.addLayout(note_row)
@@ -352,37 +208,33 @@ class ReflectionWindow(QWidget):
         f = QVBoxLayout(self.form)
         f.setContentsMargins(0, 0, 0, 0)
         f.setSpacing(8)
-        f.addWidget(self._heading("A few moments for you"))
+        f.addWidget(self._heading(_("A few moments for you")))
         self.fields: dict[str, QPlainTextEdit] = {}
         for key, question in QUESTIONS:
-            label = QLabel(question)
+            label = QLabel(_(question))
             label.setWordWrap(True)
             edit = QPlainTextEdit()
             edit.setObjectName(f"q-{key}")
             edit.setTabChangesFocus(True)
-            edit.setAccessibleName(question)
-            edit.setAccessibleDescription(PRIVACY_HINT)
+            edit.setAccessibleName(_(question))
+            edit.setAccessibleDescription(_(PRIVACY_HINT))
             lines = 2.6
             edit.setFixedHeight(int(edit.fontMetrics().lineSpacing() * lines + 14))
             label.setBuddy(edit)
             f.addWidget(label)
             f.addWidget(edit)
             self.fields[key] = edit
-        hint = QLabel(PRIVACY_HINT)
-        hint.setObjectName("hint")
-        hint.setFont(style.font(0.85))
-        hint.setWordWrap(True)
-        f.addWidget(hint)
+        f.addWidget(kit.hint(_(PRIVACY_HINT)))
 
         f.addSpacing(6)
-        f.addWidget(self._heading("A quick check-in"))
-        self.sliders: dict[str, _Slider] = {}
+        f.addWidget(self._heading(_("A quick check-in")))
+        self.sliders: dict[str, Slider] = {}
         sliders = QGridLayout()
         sliders.setHorizontalSpacing(10)
         sliders.setVerticalSpacing(4)
         sliders.setColumnStretch(1, 1)
         for i, (key, question, low, high) in enumerate(SLIDERS):
-            s = _Slider(key, question, low, high)
+            s = Slider(key, _(question), _(low), _(high))
             s.setParent(self)
             s.place(sliders, 2 * i)
             if i:
@@ -391,31 +243,41 @@ class ReflectionWindow(QWidget):
             self.sliders[key] = s
         f.addLayout(sliders)
         f.addSpacing(4)
-        noticed = QLabel("Noticed today? Tick any that fit.")
+        noticed = QLabel(_("Noticed today? Tick any that fit."))
         noticed.setWordWrap(True)
         f.addWidget(noticed)
         self.checks: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(4)
-        for i, (key, text) in enumerate(WARNING_LABELS):
-            box = QCheckBox(text)
+        for i, (key, label_text) in enumerate(WARNING_LABELS):
+            box = QCheckBox(_(label_text))
             box.setObjectName(f"w-{key}")
-            box.setAccessibleName(text)
-            box.setAccessibleDescription("a warning sign to notice, not a score")
+            box.setAccessibleName(_(label_text))
+            box.setAccessibleDescription(_("a warning sign to notice, not a score"))
             grid.addWidget(box, i, 0)
             self.checks[key] = box
         f.addLayout(grid)
 
         # The week, on the weekly day
-        self.week_box = QFrame()
-        self.week_box.setObjectName("card")
-        self.supervision: dict[str, QRadioButton] = {}
         self.supervision_group = QButtonGroup(self)
+        self.supervision: dict[str, QRadioButton] = {}
+        self.week_box: QFrame = kit.card()
         if self.week_due:
-            self._build_week()
+            items: list[Record] = self.journal.query(None, self.day - timedelta(days=13), self.day)
+            week = insights.week_summary(
+                items,
+                self.day,
+                self.settings.heavy_limit_percent,
+                live_sessions=self._live[0],
+                live_heavy=self._live[1],
+            )
+            week_box = WeekBox(week, self.supervision_group)
+            self.week_box, self.week, self.week_text = week_box, week, week_box.text
+            self.week_lines = week_box.lines
+            self.supervision = week_box.supervision
             f.addSpacing(6)
-            f.addWidget(self.week_box)
+            f.addWidget(week_box)
         col.addWidget(self.form)
         col.addStretch(1)
 
@@ -426,33 +288,33 @@ class ReflectionWindow(QWidget):
         self.done_label.hide()
         col.insertWidget(1, self.done_label)
 
-        # Buttons (outside the scroll area: always visible)
+        # Buttons (outside the scroll area: always visible), with the line that says
+        # when something could not be saved
         bar = QFrame()
         bar.setObjectName("button-bar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(28, 10, 28, 14)
-        self.glimmer_button = QPushButton("Note a glimmer…")
-        self.glimmer_button.setAccessibleName("Note a glimmer")
+        bar_col = QVBoxLayout(bar)
+        bar_col.setContentsMargins(28, 10, 28, 14)
+        bar_col.setSpacing(8)
+        self.error = kit.error_line(_("Could not save"))
+        bar_col.addWidget(self.error)
+        row = QHBoxLayout()
+        self.glimmer_button = kit.button(_("Note a glimmer…"), _("Note a glimmer"))
         self.glimmer_button.clicked.connect(self._note_glimmer)
         self.glimmer_button.setVisible(_glimmer_prompt() is not None)
         row.addWidget(self.glimmer_button)
         row.addStretch(1)
-        self.skip_button = QPushButton("Skip today")
-        self.skip_button.setAccessibleName("Skip today's reflection")
+        self.skip_button = kit.button(_("Skip today"), _("Skip today's reflection"))
         self.skip_button.clicked.connect(self.skip)
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("primary")
-        self.save_button.setAccessibleName("Save the reflection")
-        self.save_button.setDefault(True)
+        self.save_button = kit.primary_button(_("Save"), _("Save the reflection"))
         self.save_button.clicked.connect(self.save)
-        self.close_button = QPushButton("Close")
-        self.close_button.setObjectName("primary")
-        self.close_button.setAccessibleName("Close the window")
+        self.close_button = kit.primary_button(_("Close"), _("Close the window"))
+        self.close_button.setDefault(False)
         self.close_button.clicked.connect(self.close)
         self.close_button.hide()
         row.addWidget(self.skip_button)
         row.addWidget(self.save_button)
         row.addWidget(self.close_button)
+        bar_col.addLayout(row)
         outer.addWidget(bar)
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self._save_shortcut)
@@ -460,77 +322,15 @@ class ReflectionWindow(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self._set_tab_order()
 
-    def _heading(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setFont(style.font(1.12, bold=True))
-        label.setAccessibleName(text)
-        return label
-
-    def _build_week(self) -> None:
-        items: list[Record] = self.journal.query(None, self.day - timedelta(days=13), self.day)
-        week = insights.week_summary(
-            items,
-            self.day,
-            self.settings.heavy_limit_percent,
-            live_sessions=self._live[0],
-            live_heavy=self._live[1],
-        )
-        self.week = week
-        w = QVBoxLayout(self.week_box)
-        w.setContentsMargins(16, 12, 16, 12)
-        w.setSpacing(6)
-        w.addWidget(
-            self._heading(f"Your week · {_short_day(week.start)} to {_short_day(week.end)}")
-        )
-        lines = [_sessions_line(week), _practice_line(week)]
-        text = QLabel(lines[0])
-        text.setTextFormat(Qt.TextFormat.RichText)
-        text.setWordWrap(True)
-        w.addWidget(text)
-        if week.heavy_share is not None:
-            w.addWidget(_ShareBar(week.heavy_share, week.limit_percent))
-        w.addWidget(QLabel(lines[1]))
-        trends = QGridLayout()
-        trends.setHorizontalSpacing(18)
-        trends.setVerticalSpacing(2)
-        for col, head in enumerate(("Check-in, on average", "this week", "the week before")):
-            h = QLabel(head)
-            h.setObjectName("muted")
-            trends.addWidget(h, 0, col, alignment=_right if col else _left)
-        spoken = []
-        for row, t in enumerate(week.trends, start=1):
-            now, before = _avg(t.mean), _avg(t.previous)
-            trends.addWidget(QLabel(TREND_NAMES[t.key]), row, 0)
-            trends.addWidget(QLabel(now), row, 1, alignment=_right)
-            trends.addWidget(QLabel(before), row, 2, alignment=_right)
-            spoken.append(_trend_line(t))
-        trends.setColumnStretch(3, 1)
-        w.addLayout(trends)
-        self.week_text = text
-        text.setAccessibleName("Your week")
-        text.setAccessibleDescription(_plain(" ".join([*lines, *spoken])))
-        self.week_lines = [_plain(line) for line in (*lines, *spoken)]
-        w.addSpacing(4)
-        q = QLabel("Did you have supervision or peer consultation this week?")
-        q.setWordWrap(True)
-        w.addWidget(q)
-        answers = QHBoxLayout()
-        for value, label in SUPERVISION_LABELS:
-            rb = QRadioButton(label)
-            rb.setObjectName(f"sup-{value}")
-            rb.setAccessibleName(f"Supervision or peer consultation this week: {label}")
-            self.supervision_group.addButton(rb)
-            self.supervision[value] = rb
-            answers.addWidget(rb)
-        answers.addStretch(1)
-        w.addLayout(answers)
+    def _heading(self, title: str) -> QLabel:
+        return kit.named(kit.heading(title, level=2), title)
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [self.note_text, self.note_dismiss]
-        chain += [self.fields[k] for k, _ in QUESTIONS]
-        chain += [self.sliders[k].slider for k, *_ in SLIDERS]
-        chain += [self.checks[k] for k, _ in WARNING_LABELS]
-        chain += [self.supervision[k] for k, _ in SUPERVISION_LABELS if k in self.supervision]
+        chain += [self.fields[k] for k, _q in QUESTIONS]
+        chain += [self.sliders[k].slider for k, *_rest in SLIDERS]
+        chain += [self.checks[k] for k, _w in WARNING_LABELS]
+        chain += [self.supervision[k] for k, _s in SUPERVISION_LABELS if k in self.supervision]
         chain += [self.glimmer_button, self.skip_button, self.save_button, self.close_button]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
@@ -552,36 +352,15 @@ class ReflectionWindow(QWidget):
             today, self.day, live_sessions=self._live[0], live_heavy=self._live[1]
         )
         self.glance_data = glance
-        if glance.sessions is None:
-            sessions = ("–", "sessions not counted")
-        else:
-            heavy = f", {glance.heavy} heavy" if glance.heavy else ""
-            sessions = (
-                str(glance.sessions),
-                ("session" if glance.sessions == 1 else "sessions") + heavy,
-            )
-        tiles = [
-            sessions,
-            (f"{glance.taken} of {glance.offered}", "breaks taken"),
-            (str(glance.practice_minutes), "minutes of practice"),
-            (
-                str(len(glance.glimmers)),
-                "glimmer noted" if len(glance.glimmers) == 1 else "glimmers noted",
-            ),
-        ]
-        for number, caption in tiles:
-            self.tiles.addWidget(_tile(number, caption), 1)
+        for t in glance_tiles(glance):
+            self.tiles.addWidget(tile(t), 1)
         if glance.glimmers:
-            bullets = "".join(
-                f"<li>{_esc(g.text)} <span style='color:{style.palette_colors(self).muted.name()}'>"
-                f"· {g.at.strftime('%H:%M')}</span></li>"
-                for g in glance.glimmers
-            )
-            self.glimmers_today.setText(
-                f"What you noticed today:<ul style='margin:2px 0 0 -20px'>{bullets}</ul>"
-            )
+            muted = style.palette_colors(self).muted.name()
+            self.glimmers_today.setText(glimmers_html(glance, muted))
             self.glimmers_today.setAccessibleName(
-                "Glimmers noted today: " + "; ".join(g.text for g in glance.glimmers)
+                _("Glimmers noted today: {glimmers}").format(
+                    glimmers="; ".join(g.text for g in glance.glimmers)
+                )
             )
             self.glimmers_today.show()
         else:
@@ -594,13 +373,11 @@ class ReflectionWindow(QWidget):
         if g is None:
             self.reminder.hide()
             return
-        muted = style.palette_colors(self).muted.name()
-        when = f"{g.on.day} {g.on.strftime('%B %Y')}"
-        self.reminder.setText(
-            f"<span style='color:{muted}'>From your glimmer jar, {when}:</span><br>"
-            f"<i>“{_esc(g.text)}”</i>"
+        when = text.day_heading_year(g.on)
+        self.reminder.setText(reminder_html(g.text, when, style.palette_colors(self).muted.name()))
+        self.reminder.setAccessibleName(
+            _("A glimmer from {date}: {glimmer}").format(date=when, glimmer=g.text)
         )
-        self.reminder.setAccessibleName(f"A glimmer from {when}: {g.text}")
         self.reminder.show()
 
     def _reflections(self, extra: list[ReflectionRecord] | None = None) -> list[ReflectionRecord]:
@@ -615,32 +392,21 @@ class ReflectionWindow(QWidget):
         if note is None:
             return False
         self._note = note
-        summary = note.summary[0].upper() + note.summary[1:]
-        self.note_text.setText(
-            f"{_esc(summary)}.<br><br>"
-            "That is a pattern, not a verdict: this work leaves traces in anyone who "
-            "does it with care.<br>"
-            "It may help to bring it to supervision, a peer consultation or your own "
-            "therapy.<br><br>"
-            f"For a monthly self-check, the ProQOL is free at "
-            f"<a href='{PROQOL_URL}'>proqol.org</a>."
-        )
-        self.note_text.setAccessibleName("A gentle note")
-        self.note_text.setAccessibleDescription(
-            f"{summary}. A pattern, not a verdict. It may help to bring it to supervision, "
-            "peer consultation or your own therapy. For a monthly self-check, the ProQOL "
-            "is free at proqol.org."
-        )
+        shown, spoken = note_html(note)
+        self.note_text.setText(shown)
+        self.note_text.setAccessibleName(_("A gentle note"))
+        self.note_text.setAccessibleDescription(spoken)
         self.note_frame.show()
+        # The journal keeps the note's plain English summary (like a log line); if it
+        # cannot be written the note still shows, and may show again another day.
         record = NoteShownRecord(at=self.clock.now(), day=self.day, note=note.summary)
-        self.journal.add(record)
-        self._recent.append(record)
-        self._note_id = record.id
+        if self._save(record):
+            self._recent.append(record)
         return True
 
     def _dismiss_note(self) -> None:
         if self._note is not None:
-            self.journal.add(
+            self._save(
                 NoteShownRecord(
                     at=self.clock.now(), day=self.day, note=self._note.summary, dismissed=True
                 )
@@ -662,7 +428,7 @@ class ReflectionWindow(QWidget):
             box.toggled.connect(self._changed)
         self.supervision_group.buttonToggled.connect(self._changed)
 
-    def _changed(self, *_: object) -> None:
+    def _changed(self, *_args: object) -> None:
         if not self._finished:
             self._draft_timer.start()
 
@@ -677,7 +443,7 @@ class ReflectionWindow(QWidget):
             still_with_me=self.sliders["still_with_me"].value(),
             energy=self.sliders["energy"].value(),
             connected=self.sliders["connected"].value(),
-            warning_signs=tuple(k for k, _ in WARNING_LABELS if self.checks[k].isChecked()),
+            warning_signs=tuple(k for k, _w in WARNING_LABELS if self.checks[k].isChecked()),
             supervision=chosen[0] if chosen else None,
         )
 
@@ -686,10 +452,13 @@ class ReflectionWindow(QWidget):
         if self._finished:
             return
         draft = self.draft()
-        if draft.is_empty:
-            self.drafts.discard(self.day)
-        else:
-            self.drafts.save(draft)
+        try:
+            if draft.is_empty:
+                self.drafts.discard(self.day)
+            else:
+                self.drafts.save(draft)
+        except OSError as exc:  # the words stay on screen; the next change tries again
+            log.warning("could not keep the reflection draft: %s", exc.strerror or exc)
 
     def _restore(self) -> None:
         self.drafts.prune(self.day)
@@ -729,7 +498,8 @@ class ReflectionWindow(QWidget):
         if not self._finished:
             self.save()
 
-    def save(self) -> ReflectionRecord:
+    def save(self) -> ReflectionRecord | None:
+        """Save the reflection; None (and the window stays, words kept) if it failed."""
         d = self.draft()
         record = ReflectionRecord(
             at=self.clock.now(),
@@ -743,7 +513,8 @@ class ReflectionWindow(QWidget):
             warning_signs=d.warning_signs,
             supervision=d.supervision if self.week_due else None,
         )
-        self.journal.add(record)
+        if not self._saved(self._save(record)):
+            return None
         self._finish()
         self.saved.emit(record)
         if self._maybe_show_note(self._reflections([record])):
@@ -752,13 +523,22 @@ class ReflectionWindow(QWidget):
             self.close()
         return record
 
-    def skip(self) -> ReflectionRecord:
+    def skip(self) -> ReflectionRecord | None:
+        """Record that today was skipped; None (and the window stays) if it failed."""
         record = ReflectionRecord(at=self.clock.now(), day=self.day, skipped=True)
-        self.journal.add(record)
+        if not self._saved(self._save(record)):
+            return None
         self._finish()
         self.skipped.emit()
         self.close()
         return record
+
+    def _saved(self, saved: Saved) -> bool:
+        """Show why a save failed (keeping the words, here and in the draft), or clear it."""
+        kit.show_error(self.error, "" if saved else saved.message)
+        if not saved:
+            self.save_draft()
+        return bool(saved)
 
     def _finish(self) -> None:
         self._finished = True
@@ -770,19 +550,20 @@ class ReflectionWindow(QWidget):
         self.form.hide()
         self.glance.hide()
         self.reminder.hide()
-        self.done_label.setText("Saved. Thank you for taking these moments.")
+        self.done_label.setText(_("Saved. Thank you for taking these moments."))
         self.done_label.show()
         self.skip_button.hide()
         self.save_button.hide()
         self.glimmer_button.hide()
         self.close_button.show()
+        self.close_button.setDefault(True)
         self.close_button.setFocus()
 
     def _note_glimmer(self) -> None:
         prompt = _glimmer_prompt()
         if prompt is None:
             return
-        prompt(self, self.journal, self.clock, "reflection")
+        prompt(self, self._save, self.clock, "reflection")
         self._fill_glance()
 
     def set_live_counts(self, sessions: int | None, heavy: int | None) -> None:
@@ -805,113 +586,25 @@ class ReflectionWindow(QWidget):
         self.closed.emit()
 
 
-# --- small pieces ----------------------------------------------------------------------------
+# --- the glimmer prompt ----------------------------------------------------------------------
 
 
 def _glimmer_prompt() -> GlimmerPrompt | None:
-    """`ask_glimmer` from the glimmer prompt, when it is there."""
+    """How to ask for a glimmer, when the glimmer prompt is there."""
     try:
-        from companion.ui.glimmer import ask_glimmer
+        from companion.ui import glimmer  # noqa: F401 (is it there?)
     except ImportError:
         return None
-    return ask_glimmer
+    return _ask_glimmer
 
 
-def _tile(number: str, caption: str) -> QWidget:
-    tile = QWidget()
-    v = QVBoxLayout(tile)
-    v.setContentsMargins(0, 0, 0, 0)
-    v.setSpacing(0)
-    n = QLabel(number)
-    n.setObjectName("tile-number")
-    n.setFont(style.font(1.5, bold=True))
-    cap = QLabel(caption)
-    cap.setObjectName("muted")
-    cap.setWordWrap(True)
-    v.addWidget(n)
-    v.addWidget(cap)
-    v.addStretch(1)
-    tile.setAccessibleName(f"{number} {caption}")
-    return tile
+def _ask_glimmer(parent: QWidget, save: Save, clock: Clock, source: str) -> None:
+    """The glimmer dialog over the reflection, waiting for it. The dialog saves through
+    `save` itself and stays open with the words if that fails."""
+    from companion.ui.glimmer import GlimmerDialog
 
-
-_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _avg(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-class _ShareBar(QWidget):
-    """The week's heavy share as a quiet bar, with the user's own limit marked."""
-
-    def __init__(self, share: float, limit: int) -> None:
-        super().__init__()
-        self.share, self.limit = share, limit
-        self.setFixedHeight(self.fontMetrics().height() + 4)
-        self.setAccessibleName(f"Heavy share {share:.0f} percent; your limit {limit} percent")
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        c = style.palette_colors(self)
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        h = 8.0
-        top = (self.height() - h) / 2
-        width = float(self.width() - 2)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(c.ring)
-        p.drawRoundedRect(QRectF(1, top, width, h), h / 2, h / 2)
-        p.setBrush(c.warm if self.share > self.limit else c.accent)
-        p.drawRoundedRect(QRectF(1, top, width * min(self.share, 100) / 100, h), h / 2, h / 2)
-        x = 1 + width * self.limit / 100
-        p.setPen(QPen(c.text, 2))
-        p.drawLine(QPointF(x, 1), QPointF(x, self.height() - 1))
-        p.end()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _plain(html: str) -> str:
-    for tag in ("<b>", "</b>", "<i>", "</i>"):
-        html = html.replace(tag, "")
-    return html
-
-
-def _sessions_line(week: insights.WeekSummary) -> str:
-    if not week.sessions:
-        return "No sessions counted this week."
-    share = week.heavy_share or 0.0
-    base = f"{_plural(week.sessions, 'session')}, {week.heavy} heavy: <b>{share:.0f} %</b> heavy"
-    if week.over_limit:
-        return f"{base}, above your own limit of {week.limit_percent} %."
-    return f"{base}, within your limit of {week.limit_percent} %."
-
-
-def _practice_line(week: insights.WeekSummary) -> str:
-    if week.practices:
-        practices = f"{_plural(week.practices, 'practice')} ({week.practice_minutes} min)"
-    else:
-        practices = "No practices this week"
-    glimmers = _plural(week.glimmers, "glimmer") if week.glimmers else "no glimmers"
-    return f"{practices} · {glimmers} noted"
-
-
-def _trend_line(t: insights.Trend) -> str:
-    name = TREND_NAMES[t.key]
-    if t.mean is None:
-        return f"{name}: no check-ins this week."
-    line = f"{name}: {t.mean:.1f} on average"
-    if t.previous is None:
-        return line + "."
-    diff = t.mean - t.previous
-    if abs(diff) < 0.5:
-        return line + f", about the same as the week before ({t.previous:.1f})."
-    word = "higher" if diff > 0 else "lower"
-    return line + f", {word} than the week before ({t.previous:.1f})."
-
-
-def warning_text(key: str) -> str:
-    return dict(WARNING_LABELS)[key]
+    dialog = GlimmerDialog(parent, source=source, save=save, clock=clock)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()

@@ -143,6 +143,8 @@ QCheckBox, QRadioButton {{ border: 1px solid transparent; border-radius: 4px;
     padding: 0.1em 0.25em; }}
 QCheckBox:focus, QRadioButton:focus {{ border: 1px solid {accent}; }}
 QTabBar::tab:focus {{ color: {accent}; }}
+QSlider {{ border: 1px solid transparent; border-radius: 4px; }}
+QSlider:focus {{ border: 1px solid {accent}; }}
 """
 
 
