@@ -3,12 +3,16 @@
     python bench/show_settings.py settings            # Schedule tab, standing week
     python bench/show_settings.py calendar            # Schedule tab, calendars, a Test run
     python bench/show_settings.py day|practice|system # the other tabs
+    python bench/show_settings.py export              # System tab after an export
+    python bench/show_settings.py refused             # a value refused on Save (Day tab)
     python bench/show_settings.py delete              # the "Delete all my data" confirmation
     python bench/show_settings.py plan                # Today's plan (the real planner)
     python bench/show_settings.py settings --scale 1.5
 
 Everything happens in a throwaway data folder (removed at exit). The real keyring and
-the real start-at-login entry are never touched. To look at it on a virtual desktop:
+the real start-at-login entry are never touched. The window runs on a fake clock set to
+the shown day at 08:00, as the app's `--demo` clock would be. `COMPANION_LANG=pseudo`
+shows the pseudo-locale. To look at it on a virtual desktop:
 
     ../shared/tools/desktop-shot --out /tmp/shots --at 4 -- \\
         .venv/bin/python bench/show_settings.py plan
@@ -23,10 +27,19 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-TABS = {"settings": 0, "calendar": 0, "day": 1, "practice": 2, "system": 3, "delete": 3}
+TABS = {
+    "settings": 0,
+    "calendar": 0,
+    "day": 1,
+    "refused": 0,
+    "practice": 2,
+    "system": 3,
+    "export": 3,
+    "delete": 3,
+}
 
 
 class NoAutostart:
@@ -92,20 +105,23 @@ def main() -> int:
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTime, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from companion.core.calendar.sources import week_sessions
+    from companion.core.calendar.week import week_sessions
+    from companion.core.clock import FakeClock, local_zone
     from companion.core.exercises import load_library
     from companion.core.paths import resolve_paths
     from companion.core.planner import plan_day
     from companion.core.settings import CalendarSource, Settings, WeeklySession
-    from companion.ui import style
+    from companion.runtime.settings_store import SettingsStore
+    from companion.ui import style, text
     from companion.ui.plan_dialog import PlanDialog
-    from companion.ui.settings_window import SettingsWindow
+    from companion.ui.settings import SettingsWindow
 
     app = QApplication(sys.argv[:1])
     style.apply(app)
+    text.install()
     paths = resolve_paths().ensure()
     library = load_library(paths.user_practices)
     today = date.today()
@@ -142,21 +158,31 @@ def main() -> int:
                     CalendarSource("bench-file", "file", path=str(ics), label=ics.name),
                 ),
             )
+        store = SettingsStore(paths.settings)
+        store.replace(settings)
         window = SettingsWindow(
-            settings,
+            store,
             paths,
             practices=[(ex.id, ex.title) for ex in library],
+            clock=FakeClock(datetime(today.year, today.month, today.day, 8, tzinfo=local_zone())),
             autostart=NoAutostart(),
         )
         window.tabs.setCurrentIndex(TABS[args.what])
         if args.what == "settings":
-            window.week.days.setCurrentRow(0)
-            window.week.table.setCurrentCell(1, 0)
+            window.schedule.week.days.setCurrentRow(0)
+            window.schedule.week.table.setCurrentCell(1, 0)
         if args.what == "delete":
             QTimer.singleShot(300, window.ask_delete_all)  # Keep my data is the default
         if args.what == "calendar":
-            window.calendar_list.setCurrentRow(1)
-            QTimer.singleShot(300, window.test_selected_calendar)
+            window.schedule.calendars.calendar_list.setCurrentRow(1)
+            QTimer.singleShot(300, window.schedule.calendars.test_selected)
+        if args.what == "export":
+            out = Path(tmp.name) / "journal-export.json"
+            window.system.choose_export_target = lambda fmt: str(out)
+            QTimer.singleShot(300, window.system.export_journal)
+        if args.what == "refused":
+            window.day.working_end.setTime(QTime(7, 0))
+            QTimer.singleShot(300, window.save)  # refused: the Day tab opens on the field
     window.show()
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)

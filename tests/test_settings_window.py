@@ -1,10 +1,12 @@
-"""The settings window: edit and save, refuse invalid values, the standing week, calendars,
-start at login, export and "Delete all my data"."""
+"""The settings window: edit and save through the settings store, refuse invalid values
+(and go to the field), start at login, export and "Delete all my data", accessibility.
+
+The standing week is in test_settings_week.py, calendars in test_settings_calendar.py,
+the pseudo-locale walk in test_settings_pseudo.py; they share the helpers here."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.core.calendar import secrets
-from companion.core.calendar.ical import EventRules, parse_sessions
-from companion.core.paths import Paths, resolve_paths
-from companion.core.settings import CalendarSource, Settings, WeeklySession, load_settings
-from companion.ui.settings_window import CONFIRM_WORD, SettingsWindow, data_to_delete
+from companion.core.paths import Paths, data_to_delete, resolve_paths
+from companion.core.settings import CalendarSource, Settings, load_settings
+from companion.runtime.settings_store import SettingsStore
+from companion.ui.settings import SettingsWindow
+from companion.ui.settings.delete_dialog import CONFIRM_WORD
 
 MARKER = "ZZMARKER-Jane-Doe"
 PRACTICES = [("box-5", "Box breathing"), ("body-scan-5", "Body scan, 5 minutes")]
@@ -74,10 +77,22 @@ def _close_windows():
                 w.deleteLater()
 
 
-def make_window(qtbot, paths: Paths, settings: Settings | None = None, **kw) -> SettingsWindow:
+def make_window(
+    qtbot,
+    paths: Paths,
+    settings: Settings | None = None,
+    *,
+    store: SettingsStore | None = None,
+    **kw,
+) -> SettingsWindow:
+    """A settings window on a store of `paths.settings` (holding `settings` when given)."""
+    if store is None:
+        store = SettingsStore(paths.settings)
+        if settings is not None:
+            store.replace(settings)
     kw.setdefault("autostart", FakeAutostart())
     kw.setdefault("practices", PRACTICES)
-    window = SettingsWindow(settings or Settings(), paths, **kw)
+    window = SettingsWindow(store, paths, **kw)
     _open.append(window)
     return window
 
@@ -114,12 +129,13 @@ def all_texts(root: QWidget) -> str:
 
 def test_edit_and_save_writes_the_file_and_emits_saved(qtbot, paths: Paths) -> None:
     window = make_window(qtbot, paths)
-    window.min_gap.setValue(7)
-    window.sound_buttons["quiet"].setChecked(True)
-    window.reduced_motion.setChecked(True)
-    window.favourites.item(1).setCheckState(Qt.CheckState.Checked)
-    window.reflect_fixed.setChecked(True)
-    window.reflection_time.setTime(QTime(17, 45))
+    day, practice = window.day, window.practice
+    day.min_gap.setValue(7)
+    practice.sound_buttons["quiet"].setChecked(True)
+    practice.reduced_motion.setChecked(True)
+    practice.favourites.item(1).setCheckState(Qt.CheckState.Checked)
+    day.reflect_fixed.setChecked(True)
+    day.reflection_time.setTime(QTime(17, 45))
     with qtbot.waitSignal(window.saved) as blocker:
         qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
     new = blocker.args[0]
@@ -139,8 +155,8 @@ def test_an_invalid_value_is_refused_with_the_message_and_nothing_saved(
 ) -> None:
     window = make_window(qtbot, paths)
     window.show()
-    window.working_start.setTime(QTime(17, 0))
-    window.working_end.setTime(QTime(9, 0))
+    window.day.working_start.setTime(QTime(17, 0))
+    window.day.working_end.setTime(QTime(9, 0))
     with qtbot.assertNotEmitted(window.saved):
         assert window.save() is False
     assert not paths.settings.exists()
@@ -156,60 +172,59 @@ def test_an_invalid_value_is_refused_with_the_message_and_nothing_saved(
 def test_unknown_favourites_are_kept(qtbot, paths: Paths) -> None:
     settings = Settings(favourite_practices=("box-5", "my-own-practice"))
     window = make_window(qtbot, paths, settings)
-    assert window.favourites.item(0).checkState() == Qt.CheckState.Checked
+    assert window.practice.favourites.item(0).checkState() == Qt.CheckState.Checked
     assert window.save()
     assert load_settings(paths.settings).favourite_practices == ("box-5", "my-own-practice")
 
 
-# --- the standing week ----------------------------------------------------------------------
+def test_save_goes_through_the_store_which_tells_once_what_changed(qtbot, paths: Paths) -> None:
+    store = SettingsStore(paths.settings)
+    heard: list[tuple[Settings, frozenset[str]]] = []
+    store.changed.connect(lambda settings, names: heard.append((settings, names)))
+    window = make_window(qtbot, paths, store=store)
+    on_disk_when_saved: list[Settings] = []
+    window.saved.connect(lambda _new: on_disk_when_saved.append(load_settings(paths.settings)))
+    window.day.min_gap.setValue(7)
+    window.practice.ratings.setChecked(False)
+    window.schedule.calendars.heavy_edit.setText("intake")
+    with qtbot.waitSignal(window.saved) as blocker:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    new = blocker.args[0]
+    assert heard == [(new, frozenset({"min_gap_minutes", "ratings", "heavy_keywords"}))]
+    assert store.settings == new
+    assert on_disk_when_saved == [new]  # `saved` comes after the store wrote the file
 
 
-def test_week_editor_adds_and_removes_sessions(qtbot, paths: Paths) -> None:
-    week = (WeeklySession(0, "09:00", 50), WeeklySession(0, "10:00", 50, heavy=True))
-    window = make_window(qtbot, paths, Settings(week=week))
-    editor = window.week
-    assert editor.current_day() == 0
-    assert editor.table.rowCount() == 2
-    assert editor.table.item(1, 3).checkState() == Qt.CheckState.Checked
-
-    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
-    assert editor.table.rowCount() == 3
-    assert editor.table.item(2, 0).text() == "11:00"
-    # Edit the new session's length through the model, as the delegate would.
-    editor.table.item(2, 1).setData(Qt.ItemDataRole.EditRole, 30)
-    assert editor.table.item(2, 2).text() == "11:30"
-    # Remove the first one.
-    editor.table.setCurrentCell(0, 0)
-    qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
-    assert editor.table.rowCount() == 2
-    # Tuesday gets a session of its own.
-    editor.days.setCurrentRow(1)
-    assert editor.table.rowCount() == 0
-    editor.add_session()
+def test_a_change_made_elsewhere_while_open_is_not_undone(qtbot, paths: Paths) -> None:
+    store = SettingsStore(paths.settings)
+    window = make_window(qtbot, paths, store=store)
+    assert window.practice.ratings.isChecked()
+    store.update(ratings=False)  # the player's "don't ask me for ratings" while Settings is open
+    window.day.min_gap.setValue(9)
     assert window.save()
-    saved = load_settings(paths.settings).week
-    assert saved == (
-        WeeklySession(0, "10:00", 50, heavy=True),
-        WeeklySession(0, "11:00", 30),
-        WeeklySession(1, "09:00", 50),
-    )
-    assert editor.days.item(0).text() == "Monday · 2 sessions"
+    on_disk = load_settings(paths.settings)
+    assert on_disk.min_gap_minutes == 9
+    assert on_disk.ratings is False
 
 
-def test_week_editor_is_keyboard_usable(qtbot, paths: Paths) -> None:
-    window = make_window(qtbot, paths, Settings(week=(WeeklySession(2, "09:00", 50),)))
-    editor = window.week
-    assert editor.current_day() == 2  # opens on the first day with sessions
-    assert not editor.table.tabKeyNavigation()  # Tab leaves the table
+@pytest.mark.parametrize("field", ["working_end", "exclude_keywords"])
+def test_a_refused_value_takes_the_focus_to_its_field(qtbot, paths: Paths, field: str) -> None:
+    window = make_window(qtbot, paths, Settings(schedule_source="calendar"))
     window.show()
     qtbot.waitExposed(window)
-    editor.table.setFocus()
-    editor.table.setCurrentCell(0, 3)
-    qtbot.keyClick(editor.table, Qt.Key.Key_Space)  # Space marks it heavy
-    assert editor.sessions() == (WeeklySession(2, "09:00", 50, heavy=True),)
-    qtbot.keyClick(editor.table, Qt.Key.Key_Delete)
-    assert editor.table.rowCount() == 0
-    assert editor.sessions() == ()
+    if field == "working_end":
+        page, widget = window.day, window.day.working_end
+        window.day.working_start.setTime(QTime(17, 0))
+        window.day.working_end.setTime(QTime(9, 0))
+        window.tabs.setCurrentIndex(0)
+    else:
+        page, widget = window.schedule, window.schedule.calendars.exclude_edit
+        widget.setText(", ".join(f"word{i}" for i in range(60)))  # more than 50 keywords
+        window.tabs.setCurrentIndex(3)
+    assert not window.save()
+    assert field in window.error_text()
+    assert window.tabs.currentWidget().widget() is page  # its tab is shown
+    assert window.focusWidget() is widget
 
 
 # --- start at login --------------------------------------------------------------------------
@@ -218,15 +233,15 @@ def test_week_editor_is_keyboard_usable(qtbot, paths: Paths) -> None:
 def test_start_at_login_toggles_the_injected_autostart(qtbot, paths: Paths) -> None:
     fake = FakeAutostart(on=False)
     window = make_window(qtbot, paths, autostart=fake)
-    assert not window.start_at_login.isChecked()
-    window.start_at_login.setChecked(True)
+    assert not window.system.start_at_login.isChecked()
+    window.system.start_at_login.setChecked(True)
     assert window.save()
     assert fake.calls == ["enable"]
     assert load_settings(paths.settings).start_at_login is True
 
     window2 = make_window(qtbot, paths, load_settings(paths.settings), autostart=fake)
-    assert window2.start_at_login.isChecked()
-    window2.start_at_login.setChecked(False)
+    assert window2.system.start_at_login.isChecked()
+    window2.system.start_at_login.setChecked(False)
     assert window2.save()
     assert fake.calls == ["enable", "disable"]
     assert not fake.on
@@ -238,175 +253,11 @@ def test_start_at_login_failure_is_a_message(qtbot, paths: Paths) -> None:
             raise PermissionError(13, "Permission denied")
 
     window = make_window(qtbot, paths, autostart=Broken())
-    window.start_at_login.setChecked(True)
+    window.system.start_at_login.setChecked(True)
     assert not window.save()
     assert "start_at_login" in window.error_text()
     assert "Permission denied" in window.error_text()
     assert not paths.settings.exists()
-
-
-# --- calendars -------------------------------------------------------------------------------
-
-
-def _ics(tmp_path: Path) -> Path:
-    today = date.today().strftime("%Y%m%d")
-    text = "\r\n".join(
-        [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//test//EN",
-            "BEGIN:VEVENT",
-            "UID:a@test",
-            f"DTSTART:{today}T090000",
-            f"DTEND:{today}T095000",
-            f"SUMMARY:{MARKER} first",
-            f"DESCRIPTION:{MARKER} notes",
-            "END:VEVENT",
-            "BEGIN:VEVENT",
-            "UID:b@test",
-            f"DTSTART:{today}T100000",
-            f"DTEND:{today}T105000",
-            f"SUMMARY:{MARKER} intake",
-            f"LOCATION:{MARKER} room",
-            "END:VEVENT",
-            "END:VCALENDAR",
-            "",
-        ]
-    )
-    path = tmp_path / f"{MARKER}.ics"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_calendar_test_shows_times_and_never_a_title(qtbot, paths: Paths, tmp_path) -> None:
-    ics = _ics(tmp_path)
-    seen: list[str] = []
-
-    def test_calendar(spec: str):
-        seen.append(spec)
-        rules_settings = Settings(heavy_keywords=("intake",))
-
-        found = parse_sessions(
-            Path(spec).read_bytes(),
-            "cal",
-            date.today(),
-            1,
-            EventRules.from_settings(rules_settings),
-        )
-        return [(s.start, s.end, s.heavy) for s in found]
-
-    window = make_window(qtbot, paths, test_calendar=test_calendar)
-    window.source_calendar.setChecked(True)
-    window.choose_calendar_file = lambda: str(ics)
-    qtbot.mouseClick(window.add_file_button, Qt.MouseButton.LeftButton)
-    assert window.calendar_list.count() == 1
-    with qtbot.waitSignal(window.calendar_tested) as blocker:
-        qtbot.mouseClick(window.test_button, Qt.MouseButton.LeftButton)
-    assert seen == [str(ics)]
-    shown = blocker.args[0]
-    assert shown == f"Today in {ics.name}: 2 sessions\n09:00–09:50\n10:00–10:50 · heavy"
-    assert window.test_result.text() == shown
-    # The file name is the user's own; the calendar list shows the path. Take the file name
-    # out and no event text is left anywhere in the window.
-    text = all_texts(window).replace(str(ics), "").replace(ics.name, "")
-    assert MARKER not in text
-
-
-def test_calendar_test_with_the_real_reader(qtbot, paths: Paths, tmp_path) -> None:
-    ics = _ics(tmp_path)
-    window = make_window(qtbot, paths)
-    window.heavy_edit.setText("intake")
-    window.choose_calendar_file = lambda: str(ics)
-    window._add_file()
-    with qtbot.waitSignal(window.calendar_tested, timeout=10_000) as blocker:
-        window.test_selected_calendar()
-    assert blocker.args[0] == f"Today in {ics.name}: 2 sessions\n09:00–09:50\n10:00–10:50 · heavy"
-    text = all_texts(window).replace(str(ics), "").replace(ics.name, "")
-    assert MARKER not in text
-
-
-def test_calendar_test_error_is_one_line(qtbot, paths: Paths, tmp_path) -> None:
-    window = make_window(qtbot, paths)
-    window.choose_calendar_file = lambda: str(tmp_path / "missing.ics")
-    window._add_file()
-    with qtbot.waitSignal(window.calendar_tested, timeout=10_000) as blocker:
-        window.test_selected_calendar()
-    assert blocker.args[0] == f"{tmp_path / 'missing.ics'}: file not found"
-
-
-def test_calendar_test_that_raises_keeps_the_link_secret(qtbot, paths: Paths) -> None:
-    url = "https://calendar.example.org/private/SECRET-TOKEN/basic.ics"
-
-    def boom(spec: str):
-        raise RuntimeError(f"could not reach {spec}")
-
-    window = make_window(qtbot, paths, test_calendar=boom)
-    window.url_edit.setText(url)
-    window._add_url()
-    with qtbot.waitSignal(window.calendar_tested) as blocker:
-        window.test_selected_calendar()
-    assert blocker.args[0] == "The test could not finish: could not reach the link"
-    assert "SECRET-TOKEN" not in all_texts(window)
-
-
-def test_a_url_source_goes_to_the_keyring_and_is_shown_masked(qtbot, paths: Paths) -> None:
-    url = "https://calendar.example.org/private/SECRET-TOKEN/basic.ics"
-    tested: list[str] = []
-
-    def test_calendar(spec: str):
-        tested.append(spec)
-        return []
-
-    window = make_window(qtbot, paths, test_calendar=test_calendar)
-    window.url_edit.setText(url)
-    qtbot.mouseClick(window.add_url_button, Qt.MouseButton.LeftButton)
-    assert window.calendar_list.item(0).text() == "Link · https://calendar.example.org/…"
-    assert window.url_edit.text() == ""
-    assert "SECRET-TOKEN" not in all_texts(window)
-    # Testing before saving uses the link as typed, in the worker.
-    with qtbot.waitSignal(window.calendar_tested) as blocker:
-        window.test_selected_calendar()
-    assert tested == [url]
-    assert blocker.args[0] == "No sessions today in https://calendar.example.org/…"
-    assert window.save()
-    saved = load_settings(paths.settings)
-    assert saved.schedule_source == "calendar"
-    (source,) = saved.calendars
-    assert source.kind == "url"
-    assert source.label == "https://calendar.example.org/…"
-    assert secrets.get_url(source.id, paths) == url  # the null keyring falls back to a 0600 file
-    assert "SECRET-TOKEN" not in paths.settings.read_text(encoding="utf-8")
-
-    # Opened again: the stored link is found for the Test, and removing it forgets it.
-    again = make_window(qtbot, paths, saved, test_calendar=test_calendar)
-    with qtbot.waitSignal(again.calendar_tested):
-        again.test_selected_calendar()
-    assert tested == [url, url]
-    again._remove_calendar()
-    assert again.save()
-    assert secrets.get_url(source.id, paths) is None
-
-
-def test_a_plain_http_link_is_refused_unless_allowed(qtbot, paths: Paths) -> None:
-    window = make_window(qtbot, paths)
-    window.url_edit.setText("http://calendar.example.org/SECRET-TOKEN.ics")
-    window._add_url()
-    assert window.calendar_list.count() == 0
-    assert "plain http is not allowed" in window.test_result.text()
-    assert "SECRET-TOKEN" not in all_texts(window).replace(window.url_edit.text(), "")
-    window.allow_http.setChecked(True)
-    window._add_url()
-    assert window.calendar_list.count() == 1
-
-
-def test_keywords_are_saved_as_lists(qtbot, paths: Paths) -> None:
-    window = make_window(qtbot, paths)
-    window.exclude_edit.setText("lunch,  admin , ")
-    window.heavy_edit.setText("intake")
-    assert window.save()
-    saved = load_settings(paths.settings)
-    assert saved.exclude_keywords == ("lunch", "admin")
-    assert saved.heavy_keywords == ("intake",)
 
 
 # --- export and delete -------------------------------------------------------------------------
@@ -414,17 +265,37 @@ def test_keywords_are_saved_as_lists(qtbot, paths: Paths) -> None:
 
 def test_export_writes_the_chosen_format(qtbot, paths: Paths, tmp_path) -> None:
     window = make_window(qtbot, paths)
+    system = window.system
     out = tmp_path / "export.json"
-    window.choose_export_target = lambda fmt: str(out) if fmt == "json" else ""
-    window.export_journal()
+    system.choose_export_target = lambda fmt: str(out) if fmt == "json" else ""
+    with qtbot.waitSignal(system.exported, timeout=10_000):
+        system.export_journal()
+        assert system.export_status.text() == "Exporting…"  # said at once, done in a worker
+        assert not system.export_button.isEnabled()
     assert json.loads(out.read_text(encoding="utf-8"))["records"] == []
-    assert window.export_status.text() == f"Exported 0 records to {out}"
+    assert system.export_status.text() == f"Exported 0 records to {out}"
+    assert system.export_button.isEnabled()
 
     folder = tmp_path / "csv"
-    window.export_format.setCurrentIndex(window.export_format.findData("csv"))
-    window.choose_export_target = lambda fmt: str(folder)
-    window.export_journal()
+    system.export_format.setCurrentIndex(system.export_format.findData("csv"))
+    system.choose_export_target = lambda fmt: str(folder)
+    with qtbot.waitSignal(system.exported, timeout=10_000):
+        system.export_journal()
     assert (folder / "glimmers.csv").exists()
+
+
+def test_an_export_that_fails_is_one_line(qtbot, paths: Paths, tmp_path) -> None:
+    window = make_window(qtbot, paths)
+    system = window.system
+    blocker_file = tmp_path / "a-file"
+    blocker_file.write_text("", encoding="utf-8")
+    system.choose_export_target = lambda fmt: str(blocker_file / "export.json")
+    with qtbot.waitSignal(system.exported, timeout=10_000) as blocker:
+        system.export_journal()
+    line = blocker.args[0]
+    assert line.startswith("The export did not finish: ")
+    assert "\n" not in line and "Traceback" not in line
+    assert system.export_status.text() == line
 
 
 def _fill_data(paths: Paths) -> list[Path]:

@@ -5,16 +5,22 @@ Data (journal, backups, calendar cache, logs): `--data-dir`, else
 Config (settings.json, the user's own practices/): `$COMPANION_CONFIG_DIR`, else
 the data folder when one was given explicitly (a self-contained profile: handy for
 `--demo`, tests and a second profile), else the platform's user config folder.
+
+`data_to_delete` lists what "Delete all my data" removes (everything the app wrote, not
+the person's own practice files) and `delete_paths` removes it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from companion.core.calendar.secrets import FALLBACK_NAME
 from companion.core.files import ensure_private_dir
 
 APP_NAME = "grounding-companion"
@@ -71,3 +77,45 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     else:
         config = Path(platformdirs.user_config_dir(APP_NAME))
     return Paths(data=data.absolute(), config=config.absolute())
+
+
+def data_to_delete(paths: Paths) -> list[Path]:
+    """Everything the app wrote that "Delete all my data" removes, as it exists now.
+
+    The user's own practice files (config/practices) are theirs and stay.
+    """
+    data = paths.data
+    found: list[Path] = []
+    if data.is_dir():
+        patterns = (
+            "journal*.json*",  # every year, and corrupt copies kept aside
+            "drafts",
+            "draft*.json",
+            paths.calendar_cache.name + "*",  # and its lock file
+            paths.status.name,
+            paths.log.name + "*",
+            FALLBACK_NAME + "*",  # calendar links kept without a keyring
+            ".*.tmp",  # a write interrupted by a crash
+            ".journal.lock",
+        )
+        for pattern in patterns:
+            found += sorted(data.glob(pattern))
+        if paths.backups.exists():
+            found.append(paths.backups)
+    if paths.settings.exists():
+        found.append(paths.settings)
+    return found
+
+
+def delete_paths(targets: Sequence[Path]) -> list[str]:
+    """Delete files and folders; returns one line per thing that could not be deleted."""
+    problems = []
+    for target in targets:
+        try:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError as exc:
+            problems.append(f"{target}: {exc.strerror or exc}")
+    return problems

@@ -15,6 +15,7 @@ a colour or a stylesheet of its own.
     button(...)            any other action
     link_button(...)       a quiet, text-only action
     chip(...)              a checkable rounded choice ("chest", "hands")
+    danger_button(...)     an action that destroys something (warm text, never default)
     spin(field, ...)       a whole-number box whose range is the setting's own
     time_edit(...)         HH:MM in the locale's form
     scrolling(page)        a page that scrolls instead of being cut off
@@ -114,6 +115,7 @@ def scrolling(page: QWidget) -> QScrollArea:
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the page's controls take the focus
     return area
 
 
@@ -129,8 +131,7 @@ def form(parent: QWidget | None = None) -> QFormLayout:
 def add_row(layout: QFormLayout, text: str, field: QWidget) -> QLabel:
     """A labelled row; the label's mnemonic (&) moves the focus to `field`."""
     label = QLabel(text)
-    label.setBuddy(field)
-    label.setWordWrap(True)
+    label.setBuddy(field)  # no word wrap: a long label moves its field below (`form`)
     layout.addRow(label, field)
     return label
 
@@ -156,6 +157,12 @@ def link_button(text: str, name: str = "", description: str = "") -> QPushButton
     b = button(text, name, description)
     b.setObjectName("link")
     b.setFlat(True)
+    return b
+
+
+def danger_button(text: str, name: str = "", description: str = "") -> QPushButton:
+    b = button(text, name, description)
+    b.setObjectName("danger")
     return b
 
 

@@ -128,6 +128,8 @@ QPushButton#chip {{ border-radius: 0.8em; padding: 0.3em 0.9em; background: tran
 QPushButton#chip:checked {{ background: {accent}; color: {bg}; border-color: {accent}; }}
 QPushButton#chip:focus {{ border: 2px solid {accent}; }}
 QPushButton#chip:checked:focus {{ border: 2px solid {text}; }}
+QPushButton#danger {{ color: {warm}; }}
+QPushButton#danger:disabled {{ color: {muted}; }}
 QPushButton#link {{ border: 1px solid transparent; color: {accent}; padding: 0.1em 0.3em;
     background: transparent; }}
 QPushButton#link:focus {{ border: 1px solid {accent}; }}
@@ -143,6 +145,7 @@ QCheckBox, QRadioButton {{ border: 1px solid transparent; border-radius: 4px;
     padding: 0.1em 0.25em; }}
 QCheckBox:focus, QRadioButton:focus {{ border: 1px solid {accent}; }}
 QTabBar::tab:focus {{ color: {accent}; }}
+QAbstractSpinBox:focus, QComboBox:focus {{ border: 2px solid {accent}; border-radius: 6px; }}
 QSlider {{ border: 1px solid transparent; border-radius: 4px; }}
 QSlider:focus {{ border: 1px solid {accent}; }}
 """
