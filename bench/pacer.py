@@ -48,6 +48,7 @@ from companion.core.journal import Journal
 from companion.core.pacing import Phase, RunState, phases
 from companion.core.paths import resolve_paths
 from companion.core.settings import Settings
+from companion.core.writer import JournalWriter
 from companion.ui import style
 from companion.ui.pacer import BreathPacer
 from companion.ui.player import PlayerWindow
@@ -194,6 +195,7 @@ def main() -> int:
     clock = ScaledClock(rate)
     journal = Journal(resolve_paths().ensure(), clock).open()
     settings = Settings(ratings=False)
+    save = JournalWriter(journal).save
 
     leak = none_refs_lost_per_call()
     if leak > 0:
@@ -218,9 +220,9 @@ def main() -> int:
 
     # 2. The practice, animating, start to end.
     exercise = practice(practice_s)
-    player_module.BreathPacer = RecordingPacer  # type: ignore[misc]
+    player_module.BreathPacer = RecordingPacer  # type: ignore[attr-defined]
     RecordingPacer.clock, RecordingPacer.frames = clock, []
-    player = PlayerWindow(exercise, clock, journal, settings, NoSound())
+    player = PlayerWindow(exercise, clock, settings, NoSound(), save=save)
     ended: list[tuple[float, RunState]] = []
     loop = QEventLoop()
 
@@ -273,7 +275,7 @@ def main() -> int:
 
     # 3. Hidden: a practice under way, its window hidden.
     RecordingPacer.clock = None
-    hidden_player = PlayerWindow(practice(600), clock, journal, settings, NoSound())
+    hidden_player = PlayerWindow(practice(600), clock, settings, NoSound(), save=save)
     hidden_player.show()
     spin(0.3)
     hidden_player.hide()

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from companion.core.clock import FakeClock
 from companion.core.journal import Journal
 from companion.core.paths import resolve_paths
-from companion.core.records import GlimmerRecord
+from companion.core.records import GlimmerRecord, Record
+from companion.core.writer import JournalWriter, Saved, failure_line
 from companion.ui.glimmer import FELT_IN, QUESTIONS, GlimmerDialog, ask_glimmer
 
 START = datetime(2026, 3, 2, 16, 50, tzinfo=timezone(timedelta(hours=1)))
@@ -135,7 +136,7 @@ def test_ask_glimmer_journals_what_was_saved(qtbot: QtBot) -> None:
     clock = FakeClock(START)
     journal = Journal(resolve_paths().ensure(), clock).open()
     _answer("A colleague checked in on me", ("shoulders",))
-    record = ask_glimmer(None, journal, clock, "anytime")
+    record = ask_glimmer(None, JournalWriter(journal).save, clock, "anytime")
     assert record is not None
     assert journal.query(GlimmerRecord) == [record]
     assert (record.text, record.felt_in, record.source) == (
@@ -151,5 +152,130 @@ def test_ask_glimmer_skipped_journals_nothing(qtbot: QtBot) -> None:
     clock = FakeClock(START)
     journal = Journal(resolve_paths().ensure(), clock).open()
     _answer(None)
-    assert ask_glimmer(None, journal, clock, "reflection") is None
+    assert ask_glimmer(None, JournalWriter(journal).save, clock, "reflection") is None
     assert journal.query(GlimmerRecord) == []
+
+
+# --- saving by itself -------------------------------------------------------------------------
+
+
+class _FlakyDisk:
+    """A save that refuses while the disk is full, then writes to the journal."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.full = True
+        self.writer = JournalWriter(journal)
+        self.tried = 0
+
+    def __call__(self, record: Record) -> Saved:
+        self.tried += 1
+        if self.full:
+            return Saved(False, failure_line("No space left on device"))
+        return self.writer.save(record)
+
+
+def test_a_glimmer_that_cannot_be_saved_stays_with_its_words_and_can_be_saved_again(
+    qtbot: QtBot,
+) -> None:
+    clock = FakeClock(START)
+    journal = Journal(resolve_paths().ensure(), clock).open()
+    save = _FlakyDisk(journal)
+    dialog = GlimmerDialog(
+        source="reflection", rng=random.Random(0), save=save, clock=clock, practice_id="p1"
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.error.isHidden()
+    qtbot.keyClicks(dialog.text_edit, "The quiet after the last client")
+    dialog.chips["belly"].click()
+    qtbot.keyClick(dialog.text_edit, Qt.Key.Key_Return)  # Enter saves, as Save does
+    assert save.tried == 1
+    assert dialog.isVisible(), "the prompt closed and the words were lost"
+    assert dialog.result() != GlimmerDialog.DialogCode.Accepted
+    assert dialog.text_edit.text() == "The quiet after the last client"
+    assert dialog.felt_in() == ("belly",)
+    assert dialog.error.isVisible()
+    assert dialog.error.text().startswith("Not saved: No space left on device.")
+    assert dialog.save_button.isEnabled()
+    assert dialog.record is None and journal.query(GlimmerRecord) == []
+    save.full = False
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    assert dialog.result() == GlimmerDialog.DialogCode.Accepted
+    [record] = journal.query(GlimmerRecord)
+    assert dialog.record == record
+    assert (record.text, record.felt_in, record.source, record.practice_id) == (
+        "The quiet after the last client",
+        ("belly",),
+        "reflection",
+        "p1",
+    )
+    assert record.at == START
+
+
+def test_ask_glimmer_keeps_the_prompt_open_while_the_save_fails(qtbot: QtBot) -> None:
+    clock = FakeClock(START)
+    journal = Journal(resolve_paths().ensure(), clock).open()
+    save = _FlakyDisk(journal)
+    seen: list[str] = []
+
+    def act() -> None:
+        dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, GlimmerDialog) and w.isVisible()
+        )
+        dialog.text_edit.setText("A kind word from reception")
+        dialog.save_button.click()  # refused: the dialog stays, words and all
+        seen.append(dialog.error.text() if dialog.isVisible() else "closed")
+        save.full = False
+        dialog.save_button.click()
+
+    QTimer.singleShot(0, act)
+    record = ask_glimmer(None, save, clock, "anytime")
+    assert seen and seen[0].startswith("Not saved:")
+    assert record is not None and journal.query(GlimmerRecord) == [record]
+    assert record.text == "A kind word from reception"
+
+
+# --- under the pseudo-locale -------------------------------------------------------------------
+
+
+@pytest.fixture
+def house_style(qapp: QApplication):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from PySide6.QtGui import QFont, QPalette
+
+    from companion.ui import style
+
+    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
+    style.apply(qapp)
+    yield
+    qapp.setPalette(saved[0])
+    qapp.setFont(saved[1])
+    qapp.setStyleSheet(saved[2])
+
+
+@pytest.mark.parametrize("source", ["after-session", "anytime", "reflection"])
+def test_the_prompt_is_translated_and_nothing_is_cut_off(
+    pseudo_locale: None, house_style: None, qtbot: QtBot, source: str
+) -> None:
+    from tests.pseudo_walk import problems
+
+    clock = FakeClock(START)
+    save = _FlakyDisk(Journal(resolve_paths().ensure(), clock).open())
+    dialog = GlimmerDialog(source=source, rng=random.Random(2), save=save, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.question.startswith("⟦")
+    assert all(chip.text().startswith("⟦") for chip in dialog.chips.values())
+    assert problems(dialog) == []
+    dialog.text_edit.setText("words")
+    dialog.save_button.click()  # with its calm line showing
+    assert dialog.error.isVisible()
+    QApplication.processEvents()
+    assert problems(dialog, allowed=["words"]) == []
+    # The window grew for the new line instead of squeezing the rows together.
+    assert dialog.height() >= dialog.heightForWidth(dialog.width())

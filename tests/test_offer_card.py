@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from companion.core.clock import FakeClock
+from companion.ui import offer
 from companion.ui.offer import OfferCard, headline_for
 
 TZ = timezone(timedelta(hours=1))
@@ -77,3 +79,85 @@ def test_headline_counts_minutes_to_the_next_session() -> None:
     assert headline_for(now, now + timedelta(minutes=30), None) == (
         "Session ended · 30 min to yourself"
     )
+
+
+# --- real rounded corners ----------------------------------------------------------------------
+
+
+@pytest.mark.qt_log_ignore("^This plugin does not support setting window masks$")
+def test_the_window_shape_leaves_the_corners_out(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The offscreen test platform cannot shape windows (the card skips it there); shape it
+    # here as on a real desktop, where the shape is an X11 shape mask.
+    monkeypatch.setattr(offer, "platform_shapes_windows", lambda: True)
+    clock = FakeClock(datetime(2026, 3, 2, 10, 50, tzinfo=TZ))
+    card = make_card(qtbot, clock)
+    card.show()
+    qtbot.waitExposed(card)
+    for size in (QSize(card.width(), card.height()), QSize(420, 260)):
+        card.resize(size)
+        shape = card.mask()
+        w, h = size.width() - 1, size.height() - 1
+        assert not shape.isEmpty()
+        for corner in (QPoint(0, 0), QPoint(w, 0), QPoint(0, h), QPoint(w, h)):
+            assert not shape.contains(corner), f"square corner at {corner} of {size}"
+        # ... and only the corners: the edges and the middle are all card.
+        for inside in (QPoint(w // 2, 0), QPoint(0, h // 2), QPoint(w, h // 2), QPoint(w // 2, h)):
+            assert shape.contains(inside), inside
+        assert shape.contains(QPoint(offer.RADIUS, offer.RADIUS // 3))
+        assert shape.boundingRect() == QRect(0, 0, size.width(), size.height())
+
+
+def test_the_rounded_region_is_exact_and_symmetric() -> None:
+    region = offer.rounded_region(QSize(100, 60), 12)
+    inside = {(x, y) for x in range(100) for y in range(60) if region.contains(QPoint(x, y))}
+    # A pixel is in when its centre is inside the rounded rectangle.
+    for x in range(100):
+        for y in range(60):
+            cx = min(max(x + 0.5, 12), 88)
+            cy = min(max(y + 0.5, 12), 48)
+            want = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= 144
+            assert ((x, y) in inside) == want, (x, y)
+    assert (0, 0) not in inside and (11, 0) in inside and (99, 59) not in inside
+
+
+# --- under the pseudo-locale -------------------------------------------------------------------
+
+
+@pytest.fixture
+def house_style(qapp):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from PySide6.QtGui import QFont, QPalette
+
+    from companion.ui import style
+
+    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
+    style.apply(qapp)
+    yield
+    qapp.setPalette(saved[0])
+    qapp.setFont(saved[1])
+    qapp.setStyleSheet(saved[2])
+
+
+def test_the_card_is_translated_and_nothing_is_cut_off(pseudo_locale, house_style, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.pseudo_walk import problems
+
+    clock = FakeClock(datetime(2026, 3, 2, 10, 50, tzinfo=TZ))
+    now = clock.now()
+    headline = headline_for(now, now + timedelta(minutes=9), now + timedelta(minutes=10))
+    assert headline.startswith("⟦") and "11:00" in headline
+    # Labels and the note come from the app and the library, as data here.
+    data = ["Box breathing · 5 min", "Feet on the floor · 2 min", "Hand on heart · 3 min"]
+    note = "That was a heavy one. You might give yourself the longer pause."
+    card = OfferCard(
+        clock,
+        headline=headline,
+        suggestion=("box-5", data[0]),
+        others=[("feet-on-the-floor", data[1]), ("hand-on-heart", data[2])],
+        note=note,
+    )
+    qtbot.addWidget(card)
+    card.place_near(None)
+    card.show()
+    qtbot.waitExposed(card)
+    assert problems(card, allowed=[*data, note]) == []
+    assert card.main_button is not None and card.main_button.objectName() == "primary"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import pytest
 from PySide6.QtWidgets import QPushButton
 
 from companion.ui.plan_dialog import PlanDialog
@@ -81,3 +82,48 @@ def test_every_control_is_named(qtbot) -> None:
     assert dialog.rows.accessibleName()
     for button in dialog.findChildren(QPushButton):
         assert button.accessibleName()
+
+
+def test_close_is_the_plain_primary_action(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = PlanDialog(sample())
+    qtbot.addWidget(dialog)
+    [close] = dialog.findChildren(QPushButton)
+    assert close.text() == "Close" and close.icon().isNull()  # no ✗ icon
+    assert close.objectName() == "primary" and close.isDefault()
+    dialog.show()
+    close.click()
+    assert not dialog.isVisible()
+
+
+@pytest.fixture
+def house_style(qapp):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from PySide6.QtGui import QFont, QPalette
+
+    from companion.ui import style
+
+    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
+    style.apply(qapp)
+    yield
+    qapp.setPalette(saved[0])
+    qapp.setFont(saved[1])
+    qapp.setStyleSheet(saved[2])
+
+
+@pytest.mark.parametrize("free", [False, True])
+def test_the_plan_is_translated_and_nothing_is_cut_off(
+    pseudo_locale, house_style, qtbot, free: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.pseudo_walk import problems
+
+    dialog = PlanDialog(Plan(DAY) if free else sample(), titles={"box-5": "Box breathing"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert problems(dialog) == []
+    assert dialog.heading.text().startswith("⟦")  # "Tuesday 10 March", from the locale
+    header = dialog.rows.headerItem()
+    assert all(header.text(i).startswith("⟦") for i in range(3))
+    # Every row's words are translated; practice titles are the library's data.
+    for row in dialog.texts():
+        assert "⟦" in row, row

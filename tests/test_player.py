@@ -33,8 +33,10 @@ from companion.core.exercises import (
 from companion.core.journal import Journal
 from companion.core.pacing import Phase
 from companion.core.paths import resolve_paths
-from companion.core.records import GlimmerRecord, PracticeRecord
+from companion.core.records import GlimmerRecord, PracticeRecord, Record
 from companion.core.settings import Settings, load_settings
+from companion.core.writer import JournalWriter, Saved, failure_line
+from companion.runtime.settings_store import SettingsStore
 from companion.ui.player import WARN_TEXT, PlayerWindow
 
 START = datetime(2026, 3, 2, 10, 50, tzinfo=timezone(timedelta(hours=1)))
@@ -89,18 +91,53 @@ def sound() -> FakeSound:
 
 
 @pytest.fixture
-def make(qtbot: QtBot, clock: FakeClock, journal: Journal, sound: FakeSound):
+def store(journal: Journal) -> SettingsStore:
+    return SettingsStore(journal.paths.settings)
+
+
+class FlakySave:
+    """The app's writer, except that records of the kinds in `failing` are refused as a
+    full disk would refuse them (change `failing` to let them through)."""
+
+    def __init__(self, journal: Journal, *failing: str) -> None:
+        self.writer = JournalWriter(journal)
+        self.failing = set(failing)
+        self.tried: list[str] = []
+
+    def __call__(self, record: Record) -> Saved:
+        self.tried.append(record.kind)
+        if record.kind in self.failing:
+            return Saved(False, self.message)
+        return self.writer.save(record)
+
+    @property
+    def message(self) -> str:
+        """The writer's own calm line for a full disk (in the language in use)."""
+        return failure_line("No space left on device")
+
+
+_DEFAULT = object()
+
+
+@pytest.fixture
+def make(qtbot: QtBot, clock: FakeClock, journal: Journal, sound: FakeSound, store):  # type: ignore[no-untyped-def]
     def build(
-        exercise: Exercise | None = None, *, show: bool = True, **settings: object
+        exercise: Exercise | None = None,
+        *,
+        show: bool = True,
+        save: object = None,
+        settings_store: object = _DEFAULT,
+        **settings: object,
     ) -> PlayerWindow:
         options: dict[str, object] = {"ratings": False, **settings}
         ends_by = options.pop("ends_by", None)
         player = PlayerWindow(
             exercise or breathing(),
             clock,
-            journal,
             Settings(**options),  # type: ignore[arg-type]
             sound,
+            save=save or JournalWriter(journal).save,  # type: ignore[arg-type]
+            settings_store=store if settings_store is _DEFAULT else settings_store,  # type: ignore[arg-type]
             ends_by=ends_by,  # type: ignore[arg-type]
         )
         qtbot.addWidget(player)
@@ -341,12 +378,14 @@ def test_ratings_can_be_skipped(make, clock: FakeClock, journal: Journal) -> Non
 
 
 def test_dont_ask_again_is_saved_and_the_after_rating_is_not_asked(
-    make, clock: FakeClock, journal: Journal, qtbot: QtBot
+    make, clock: FakeClock, journal: Journal, qtbot: QtBot, store: SettingsStore
 ) -> None:
     player = make(ratings=True)
-    with qtbot.waitSignal(player.settingsChanged) as changed:
+    with qtbot.waitSignal(store.changed) as changed:
         player.before_page.never_button.click()
     assert changed.args[0].ratings is False
+    assert "ratings" in changed.args[1]  # through the settings' one owner, who tells all
+    assert store.settings.ratings is False
     assert load_settings(journal.paths.settings).ratings is False
     saved = json.loads(journal.paths.settings.read_text(encoding="utf-8"))
     assert saved["ratings"] is False
@@ -615,7 +654,212 @@ def test_practice_without_an_id_picks_what_fits(tmp_path: Path) -> None:
     assert choose(library, "box-5", None) is library["box-5"]
 
 
+@pytest.mark.usefixtures("pseudo_locale")
+def test_practice_speaks_the_persons_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["practice", "bogus"]) == 1
+    err = capsys.readouterr().err
+    assert "⟦" in err and "'bogus'" in err  # the message translated, the id as typed
+    assert "companion exercises" in err  # and the command to type, too
+    assert main(["practice", "--minutes", "90"]) == 1
+    err = capsys.readouterr().err
+    assert "⟦--minutes: 90" in err  # the option as it is typed
+    assert "⟦" in _minutes_text(2.5)
+
+
+def _minutes_text(value: float) -> str:
+    from companion.commands.practice import _minutes
+
+    return _minutes(value)
+
+
 def test_practice_refuses_minutes_it_cannot_fit(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["practice", "--minutes", "0"]) == 1
     assert "--minutes" in capsys.readouterr().err
     assert choose(Library([breathing()]), None, 2).id == "test-breath"
+
+
+# --- saving through the app's one writer, and what a failed save looks like ------------------
+
+
+def test_a_practice_that_was_not_saved_says_so_on_the_end_page_and_can_be_saved_again(
+    make, clock: FakeClock, journal: Journal, qtbot: QtBot
+) -> None:
+    save = FlakySave(journal, "practice")
+    player = make(ratings=True, save=save)
+    player.before_page.buttons[6].click()
+    advance(player, clock, 60)
+    player.after_page.buttons[2].click()
+    assert player.page == "done"
+    error = player.done_page.error
+    assert error.isVisible() and error.text() == save.message  # one calm line, on the page
+    assert save.message.startswith("Not saved: No space left on device.")
+    assert player.save_error == save.message
+    skip_glimmer(player)
+    # The window stays, with the message, instead of vanishing with it.
+    assert player.isVisible()
+    assert player.page == "done" and error.isVisible()
+    assert player.done_page.retry_button.isVisible()
+    assert practices(journal) == []
+    save.failing.clear()  # the disk has room again
+    with qtbot.waitSignal(player.finished) as finished:
+        player.done_page.retry_button.click()
+    [record] = practices(journal)
+    assert finished.args == [record]
+    assert (record.rating_before, record.rating_after) == (6, 2)  # what was answered is kept
+    assert save.tried == ["practice", "practice"]
+    assert not player.isVisible()
+
+
+def test_a_practice_that_was_not_saved_can_be_let_go(
+    make, clock: FakeClock, journal: Journal, qtbot: QtBot
+) -> None:
+    player = make(save=FlakySave(journal, "practice"))
+    advance(player, clock, 60)
+    skip_glimmer(player)
+    with qtbot.waitSignal(player.finished):
+        player.done_page.close_button.click()
+    assert not player.isVisible()
+    assert practices(journal) == []
+
+
+def test_a_glimmer_that_was_not_saved_stays_in_its_prompt_with_the_words(
+    make, clock: FakeClock, journal: Journal, qtbot: QtBot
+) -> None:
+    save = FlakySave(journal, "glimmer")
+    player = make(save=save)
+    advance(player, clock, 60)
+    dialog = player.glimmer_dialog
+    assert dialog is not None
+    assert player.done_page.error.isHidden()  # the practice itself was saved
+    dialog.text_edit.setText("Her shoulders dropped when she laughed")
+    dialog.chips["chest"].click()
+    dialog.save_button.click()
+    assert dialog.isVisible(), "the prompt closed and the words were lost"
+    assert dialog.text_edit.text() == "Her shoulders dropped when she laughed"
+    assert dialog.chips["chest"].isChecked()
+    assert dialog.error.isVisible() and dialog.error.text() == save.message
+    assert player.isVisible()
+    assert journal.query(GlimmerRecord) == []
+    save.failing.clear()
+    with qtbot.waitSignal(player.finished):
+        dialog.save_button.click()  # the same Save, pressed again
+    [record] = practices(journal)
+    [glimmer] = journal.query(GlimmerRecord)
+    assert glimmer.text == "Her shoulders dropped when she laughed"
+    assert glimmer.felt_in == ("chest",)
+    assert glimmer.practice_id == record.id
+    assert player.glimmer == glimmer
+
+
+def test_without_a_settings_store_dont_ask_again_holds_for_this_window_only(
+    make, clock: FakeClock, journal: Journal
+) -> None:
+    player = make(ratings=True, settings_store=None)
+    player.before_page.never_button.click()
+    assert player.page == "practice"
+    advance(player, clock, 60)
+    assert player.page == "done"  # not asked afterwards either
+    assert not journal.paths.settings.exists()  # and nothing written behind anyone's back
+
+
+class _ReadOnlyStore:
+    def update(self, **changes: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+
+def test_a_preference_that_cannot_be_kept_is_one_log_line_and_the_practice_goes_on(
+    make, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    player = make(ratings=True, settings_store=_ReadOnlyStore())
+    with caplog.at_level("WARNING", logger="companion.player"):
+        player.before_page.never_button.click()
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not save the ratings preference: [Errno 30] Read-only file system"
+    ]
+    assert player.page == "practice"
+    advance(player, clock, 60)
+    assert player.page == "done"
+
+
+# --- every page under the pseudo-locale ---------------------------------------------------------
+
+
+@pytest.fixture
+def house_style(qapp: QApplication):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from PySide6.QtGui import QFont, QPalette
+
+    from companion.ui import style
+
+    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
+    style.apply(qapp)
+    yield
+    qapp.setPalette(saved[0])
+    qapp.setFont(saved[1])
+    qapp.setStyleSheet(saved[2])
+
+
+def pseudo_practice() -> Exercise:
+    return Exercise(
+        id="pseudo",
+        title="Settle and notice",
+        kind="grounding",
+        minutes=1,
+        about="A short practice from the library.",
+        steps=(
+            BreathingStep(PATTERN, cycles=2, cue="Follow the circle."),
+            SelfPacedStep("Notice five things you can see.", "I've seen them", 30),
+        ),
+    )
+
+
+@pytest.mark.usefixtures("pseudo_locale", "house_style")
+def test_every_page_is_translated_and_nothing_is_cut_off(
+    make, clock: FakeClock, journal: Journal
+) -> None:
+    from tests.pseudo_walk import problems
+
+    exercise = pseudo_practice()
+    data = [
+        exercise.title,
+        exercise.about,
+        "Follow the circle.",
+        "Notice five things you can see.",
+        "I've seen them",
+    ]
+
+    def look(player: PlayerWindow, page: str) -> None:
+        assert player.page == page
+        QApplication.processEvents()
+        assert problems(player, allowed=data) == [], page
+
+    player = make(exercise, ratings=True, ends_by=clock.monotonic() + 130)
+    look(player, "before")
+    player.before_page.buttons[5].click()
+    advance(player, clock, 10.5)  # breathing, with the two-minute note showing
+    assert player.note_label.isVisible()
+    look(player, "practice")
+    player.pause_button.click()  # "Resume" and "Paused · ..." must fit too
+    look(player, "practice")
+    player.pause_button.click()
+    player.next_step()  # the self-paced step and its own button
+    assert player.views.currentWidget() is player.cue_view
+    look(player, "practice")
+    player.next_step()
+    look(player, "after")
+    player.after_page.buttons[3].click()
+    dialog = player.glimmer_dialog
+    assert dialog is not None
+    assert problems(dialog) == []
+    dialog.skip_button.click()
+
+    failing = make(exercise, save=FlakySave(journal, "practice"))
+    failing.stop()
+    skip_glimmer(failing)
+    look(failing, "done")  # the end page, with its calm line, Try again and Close
+    assert failing.done_page.retry_button.isVisible()
+
+    calm = make(exercise, reduced_motion=True)
+    assert calm.pacer.reduced_motion
+    look(calm, "practice")
+    assert calm.pacer.accessibleDescription().startswith("⟦")  # the phase word, translated

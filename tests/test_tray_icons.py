@@ -38,3 +38,58 @@ def test_pngs_match_their_svgs(qapp) -> None:  # type: ignore[no-untyped-def]
             assert fresh == stored, (
                 f"tray/{state}-{size}.png is stale: run python assets/icons/render_png.py"
             )
+
+
+# --- the menu and the stand-in window, in the person's language -----------------------------
+
+
+@pytest.fixture
+def house_style(qapp):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from PySide6.QtGui import QFont, QPalette
+
+    from companion.ui import style
+
+    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
+    style.apply(qapp)
+    yield
+    qapp.setPalette(saved[0])
+    qapp.setFont(saved[1])
+    qapp.setStyleSheet(saved[2])
+
+
+PRACTICES = [("box-5", "Box breathing · 5 min"), ("feet-on-the-floor", "Feet on the floor · 2 min")]
+
+
+def test_the_menu_and_the_stand_in_window_are_translated(pseudo_locale, house_style, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from companion.ui.tray import Intents, build_menu, fill_practices, make_view
+    from tests.pseudo_walk import problems, texts
+
+    intents = Intents()
+    menu, practices, resume = build_menu(intents)
+    fill_practices(practices, intents, PRACTICES)
+    labels = [label for _, label in PRACTICES]
+    assert problems(menu, allowed=labels) == []
+    seen = {text for _, what, text in texts(menu) if what == "menu item"}
+    assert set(labels) <= seen and resume.text() in seen  # the submenus were walked too
+    _keep, empty, _ = build_menu(intents)  # the submenu lives as long as its menu
+    fill_practices(empty, intents, [])
+    assert problems(empty) == []
+
+    window = make_view(intents, tray=False)
+    qtbot.addWidget(window)
+    window.set_status(State.BETWEEN, "⟦status from the app⟧")
+    window.set_practices(PRACTICES)
+    window.show()
+    qtbot.waitExposed(window)
+    assert problems(window, allowed=labels) == []
+    assert window.windowTitle().startswith("⟦")
+
+
+def test_the_tooltip_is_one_translated_message(pseudo_locale, qapp) -> None:  # type: ignore[no-untyped-def]
+    from companion.ui.tray import Intents, Tray
+
+    tray = Tray(Intents())
+    tray.set_status_text("⟦Between sessions⟧")
+    tip = tray.icon.toolTip()
+    assert tip.startswith("⟦") and "⟦Between sessions⟧" in tip and "\n" in tip

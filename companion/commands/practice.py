@@ -1,10 +1,17 @@
 """`companion practice [ID] [--minutes N]`: open the practice player directly, without the
-tray (for a desktop shortcut or a terminal)."""
+tray (for a desktop shortcut or a terminal).
+
+It builds the two owners the tray app would otherwise hand the player: a journal writer
+(`JournalWriter(journal).save`) and the settings store, so "Don't ask me again" and a
+failed save behave here exactly as in the app.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
+
+from companion.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from companion.core.exercises import Exercise, Library
@@ -12,22 +19,25 @@ if TYPE_CHECKING:
 DEFAULT_MINUTES = 5
 """With no ID and no --minutes, a practice that fits in this many minutes is chosen."""
 MAX_MINUTES = 60
+EXERCISES = "companion exercises"  # a command to type: never translated
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "practice",
-        help="open the practice player now (without the tray)",
-        description="Open the practice player now, without the tray. With no ID, a practice "
-        f"that fits the time is chosen ({DEFAULT_MINUTES} minutes unless --minutes says). "
-        "See the ids with: companion exercises",
+        help=_("open the practice player now (without the tray)"),
+        description=_(
+            "Open the practice player now, without the tray. With no ID, a practice "
+            "that fits the time is chosen ({minutes} minutes unless {option} says). "
+            "See the ids with: {command}"
+        ).format(minutes=DEFAULT_MINUTES, option="--minutes", command=EXERCISES),
     )
-    p.add_argument("id", nargs="?", metavar="ID", help="the practice to open")
+    p.add_argument("id", nargs="?", metavar="ID", help=_("the practice to open"))
     p.add_argument(
         "--minutes",
         type=float,
         metavar="N",
-        help="the time you have; the practice is shortened to fit it",
+        help=_("the time you have; the practice is shortened to fit it"),
     )
     p.set_defaults(func=run)
 
@@ -38,21 +48,28 @@ def choose(library: Library, exercise_id: str | None, minutes: float | None) -> 
     from companion.core.exercises import choose_for_window, fit
 
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
-        raise UserError(f"--minutes: {minutes:g} is not allowed; use 1 to {MAX_MINUTES}")
+        raise UserError(
+            _("{option}: {value} is not allowed; use 1 to {most}").format(
+                option="--minutes", value=f"{minutes:g}", most=MAX_MINUTES
+            )
+        )
     if exercise_id is not None:
         exercise = library.get(exercise_id)
         if exercise is None:
             raise UserError(
-                f"there is no practice with the id {exercise_id!r}; "
-                "see the ids with: companion exercises"
+                _("there is no practice with the id {id}; see the ids with: {command}").format(
+                    id=repr(exercise_id), command=EXERCISES
+                )
             )
         if minutes is None:
             return exercise
         fitted = fit(exercise, minutes * 60)
         if fitted is None:
             raise UserError(
-                f"{exercise_id!r} cannot be made to fit in {_minutes(minutes)}; "
-                "try more minutes, or leave out the id to get one that fits"
+                _(
+                    "{id} cannot be made to fit in {minutes}; "
+                    "try more minutes, or leave out the id to get one that fits"
+                ).format(id=repr(exercise_id), minutes=_minutes(minutes))
             )
         return fitted
     window = (minutes if minutes is not None else DEFAULT_MINUTES) * 60
@@ -60,26 +77,31 @@ def choose(library: Library, exercise_id: str | None, minutes: float | None) -> 
     if options:
         return options[0]
     if len(library) == 0:
-        raise UserError("no practices were found; check the install with: companion doctor")
+        raise UserError(
+            _("no practices were found; check the install with: {command}").format(
+                command="companion doctor"
+            )
+        )
     raise UserError(
-        f"no practice fits in {_minutes(minutes)}; try a little more time"
+        _("no practice fits in {minutes}; try a little more time").format(minutes=_minutes(minutes))
         if minutes is not None
-        else "no practice could be chosen; give an id (see: companion exercises)"
+        else _("no practice could be chosen; give an id (see: {command})").format(command=EXERCISES)
     )
 
 
 def _minutes(value: float) -> str:
-    return "1 minute" if value == 1 else f"{value:g} minutes"
+    """ "1 minute", "2.5 minutes" (a fraction counts as many)."""
+    n = int(value) if float(value).is_integer() else 2
+    return ngettext("{n} minute", "{n} minutes", n).format(n=f"{value:g}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from companion.commands._common import paths_from, settings_from
+    from companion.commands._common import paths_from
     from companion.core.exercises import load_library
 
     paths = paths_from(args)
     library = load_library(paths.user_practices)
     exercise = choose(library, args.id, args.minutes)
-    settings = settings_from(args)
 
     import sys
 
@@ -89,9 +111,21 @@ def run(args: argparse.Namespace) -> int:
     from companion.assets import asset
     from companion.commands._common import open_journal
     from companion.core.clock import SystemClock
+    from companion.core.writer import JournalWriter
+    from companion.runtime.settings_store import SettingsStore
     from companion.runtime.sound import Sound
-    from companion.ui import style
+    from companion.ui import style, text
     from companion.ui.player import PlayerWindow
+
+    store = SettingsStore(paths.settings)
+    if store.problem is not None:
+        print(
+            _("companion: {problem}; using the built-in defaults for now").format(
+                problem=store.problem
+            ),
+            file=sys.stderr,
+        )
+    settings = store.settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -101,9 +135,17 @@ def run(args: argparse.Namespace) -> int:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     style.apply(app)
+    text.install()
     sound = Sound(settings.sound, ticks=settings.phase_ticks)
     with open_journal(args) as journal:
-        player = PlayerWindow(exercise, SystemClock(), journal, settings, sound)
+        player = PlayerWindow(
+            exercise,
+            SystemClock(),
+            settings,
+            sound,
+            save=JournalWriter(journal).save,
+            settings_store=store,
+        )
         player.show()
         player.raise_()
         player.activateWindow()

@@ -4,28 +4,68 @@ It never takes keyboard focus (the clinician may be typing notes), ignores click
 its first second (so a click meant for something else cannot dismiss it), and goes
 away by itself when its window closes. It shows state and emits intents; the app
 decides what they mean.
+
+Its rounded corners are real: the window's shape (an X11 shape mask, `rounded_region`,
+kept in step with its size) leaves the corners out, so the desktop shows through them
+with or without a compositor, and the card paints its own antialiased border just
+inside that shape. (On Wayland, which always composites, the window is translucent and
+the corners are simply not painted.)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal, SignalInstance
+from PySide6.QtGui import (
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.core.clock import Clock
-from companion.ui import style
+from companion.i18n import _, ngettext
+from companion.ui import kit, style, text
 
 CLICK_GUARD_S = 1.0
+RADIUS = 12
+"""The card's corner radius, in (device-independent) pixels."""
+_NO_SHAPES = frozenset({"offscreen", "minimal"})
+
+
+def platform_shapes_windows() -> bool:
+    """Whether the window system can give a window a shape (X11, Wayland, Windows and
+    macOS can; Qt's offscreen test platform cannot, and would warn)."""
+    return QGuiApplication.platformName() not in _NO_SHAPES
+
+
+def rounded_region(size: QSize, radius: int) -> QRegion:
+    """The pixels of a `size` rectangle with rounded corners: a pixel belongs to it when
+    its centre lies inside the rounded shape. Built from one strip per row of the
+    corners, so it is exact (a polygon's region would be off by a pixel here and there)."""
+    w, h = size.width(), size.height()
+    r = max(0, min(radius, w // 2, h // 2))
+    region = QRegion(0, r, w, max(0, h - 2 * r))
+    for y in range(r):
+        dy = r - (y + 0.5)  # from the corner circle's centre to this row's pixel centres
+        inset = r - math.sqrt(max(0.0, r * r - dy * dy))
+        x = math.ceil(inset - 0.5)  # the first pixel whose centre is inside
+        strip = QRect(x, y, max(0, w - 2 * x), 1)
+        region = region.united(strip).united(strip.translated(0, h - 1 - 2 * y))
+    return region
 
 
 class OfferCard(QFrame):
@@ -57,62 +97,44 @@ class OfferCard(QFrame):
             | Qt.WindowType.WindowDoesNotAcceptFocus
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        if QGuiApplication.platformName().startswith("wayland"):
+            # Wayland always composites, and its window shape only routes input: there the
+            # corners are left unpainted instead, so they are see-through.
+            self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("Grounding Companion: a break between sessions")
+        self.setAccessibleName(_("Grounding Companion: a break between sessions"))
         self.setAccessibleDescription(headline)
-        c = style.palette_colors(self)
-        self.setStyleSheet(
-            f"""
-            QFrame#offer-card {{ background: {c.background.name()};
-                border: 1px solid {c.ring.name()}; border-radius: 12px; }}
-            QPushButton {{ padding: 0.35em 0.9em; border-radius: 8px;
-                border: 1px solid {c.ring.name()}; }}
-            QPushButton#offer-main {{ background: {c.accent.name()};
-                color: {c.background.name()}; border: none; font-weight: bold; }}
-            QPushButton#offer-other {{ text-align: left; border: none;
-                color: {c.accent.name()}; }}
-            QLabel#offer-note {{ color: {c.muted.name()}; }}
-            """
-        )
+        em = self.fontMetrics().height()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(8)
+        layout.setContentsMargins(int(em * 1.1), int(em * 0.85), int(em * 1.1), int(em * 0.85))
+        layout.setSpacing(int(em * 0.5))
 
-        title = QLabel(headline)
+        title = kit.heading(headline, level=2)
         title.setObjectName("offer-headline")
-        title.setFont(style.font(1.15, bold=True))
-        title.setWordWrap(True)
         layout.addWidget(title)
         self.headline = title
 
         if note:
-            note_label = QLabel(note)
-            note_label.setObjectName("offer-note")
-            note_label.setWordWrap(True)
-            layout.addWidget(note_label)
+            layout.addWidget(kit.muted(note))
 
         self.main_button: QPushButton | None = None
         self.other_buttons: list[QPushButton] = []
         self._choices_box = QVBoxLayout()
-        self._choices_box.setSpacing(8)
+        self._choices_box.setSpacing(int(em * 0.5))
         layout.addLayout(self._choices_box)
         self._choices: tuple[object, ...] = ()
         self.set_choices(suggestion, others)
 
         row = QHBoxLayout()
         row.addStretch(1)
-        self.snooze_button = QPushButton("In 2 min")
-        self.snooze_button.setAccessibleName("Remind me in two minutes")
+        self.snooze_button = _quiet(kit.button(_("In 2 min"), _("Remind me in two minutes")))
         self.snooze_button.setEnabled(can_snooze)
         self.snooze_button.clicked.connect(lambda: self._guarded(self.snooze))
-        self.skip_button = QPushButton("Skip")
-        self.skip_button.setAccessibleName("Skip this break")
+        self.skip_button = _quiet(kit.button(_("Skip"), _("Skip this break")))
         self.skip_button.clicked.connect(lambda: self._guarded(self.skip))
         row.addWidget(self.snooze_button)
         row.addWidget(self.skip_button)
         layout.addLayout(row)
-        for b in (self.snooze_button, self.skip_button):
-            _quiet(b)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 30)
 
     def set_choices(
@@ -130,22 +152,16 @@ class OfferCard(QFrame):
         self.main_button, self.other_buttons = None, []
         if suggestion is not None:
             ex_id, label = suggestion
-            main = _quiet(QPushButton(label))
-            main.setObjectName("offer-main")
-            main.setAccessibleName(f"Start {label}")
-            main.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
+            main = _quiet(kit.primary_button(label, _("Start {practice}").format(practice=label)))
+            main.clicked.connect(lambda _checked=False, i=ex_id: self._guarded(self.start, i))
             self._choices_box.addWidget(main)
             self.main_button = main
         if others:
-            also = QLabel("Or, if you prefer:")
-            also.setObjectName("offer-note")
-            self._choices_box.addWidget(also)
+            self._choices_box.addWidget(kit.muted(_("Or, if you prefer:")))
             for ex_id, label in others:
-                b = _quiet(QPushButton(label))
-                b.setObjectName("offer-other")
-                b.setAccessibleName(f"Start {label}")
-                b.clicked.connect(lambda _=False, i=ex_id: self._guarded(self.start, i))
-                self._choices_box.addWidget(b)
+                b = _quiet(kit.link_button(label, _("Start {practice}").format(practice=label)))
+                b.clicked.connect(lambda _checked=False, i=ex_id: self._guarded(self.start, i))
+                self._choices_box.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
                 self.other_buttons.append(b)
         if self.isVisible():
             self.adjustSize()
@@ -170,11 +186,34 @@ class OfferCard(QFrame):
         self._shown_at = self.clock.monotonic()
         super().showEvent(event)  # type: ignore[arg-type]
 
-    def _guarded(self, signal: Signal, *args: object) -> None:
+    # --- the rounded shape ---------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The window's shape follows its size, so the corners stay out of it."""
+        super().resizeEvent(event)
+        if platform_shapes_windows():
+            self.setMask(rounded_region(self.size(), RADIUS))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The card itself: its background and a soft antialiased border just inside the
+        window's rounded shape."""
+        c = style.palette_colors(self)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(c.ring, 1.0))
+        p.setBrush(self.palette().color(QPalette.ColorRole.Window))
+        p.drawRoundedRect(
+            QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS - 0.5, RADIUS - 0.5
+        )
+        p.end()
+
+    # --- answers and placement -----------------------------------------------------------
+
+    def _guarded(self, signal: SignalInstance, *args: object) -> None:
         """Ignore clicks in the first second: typing or a stray click cannot answer."""
         if self._shown_at is None or self.clock.monotonic() - self._shown_at < CLICK_GUARD_S:
             return
-        signal.emit(*args)  # type: ignore[attr-defined]
+        signal.emit(*args)
 
     def place_near(self, anchor: QRect | None) -> None:
         """Near the tray icon, leaving room beside it for the desktop's own notification
@@ -206,5 +245,9 @@ def headline_for(now: datetime, end: datetime, next_session: datetime | None) ->
     until = next_session or end
     minutes = max(0, round((until - now).total_seconds() / 60))
     if next_session is not None:
-        return f"Session ended · {minutes} min until {next_session.strftime('%H:%M')}"
-    return f"Session ended · {minutes} min to yourself"
+        return ngettext(
+            "Session ended · {n} min until {time}", "Session ended · {n} min until {time}", minutes
+        ).format(n=minutes, time=text.hm(next_session))
+    return ngettext(
+        "Session ended · {n} min to yourself", "Session ended · {n} min to yourself", minutes
+    ).format(n=minutes)

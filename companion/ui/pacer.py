@@ -17,6 +17,8 @@ after every frame with the time until the next thing worth drawing:
 * with reduced motion: nothing scales at all. The circle stays the same size; a count
   (1, 2, 3...) and a bar that fills in whole-second steps show the phase, and the timer
   wakes once a second.
+
+The phase words come translated from the core (`Phase.word`); "Paused" is the pacer's.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -39,6 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from companion.core.pacing import BreathState, Phase
+from companion.i18n import N_, _
 from companion.ui import style
 
 FRAME_MS = 16
@@ -49,7 +52,7 @@ STEP_PX = 0.5
 """A new frame is drawn when the circle's edge has moved about this far."""
 MIN_SIZE = 0.38
 """The emptied circle's radius as a share of the full one."""
-PAUSED_WORD = "Paused"
+PAUSED_WORD = N_("Paused")
 HOLD_GAP = 8.0
 """Pixels between the still circle and its ring on a hold."""
 
@@ -107,7 +110,7 @@ class BreathPacer(QWidget):
         self._timer.timeout.connect(self._on_frame)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("Breathing guide")
+        self.setAccessibleName(_("Breathing guide"))
         self._set_description(None)
         # It paints its whole rectangle itself, so Qt need not paint the parent under it.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -146,11 +149,11 @@ class BreathPacer(QWidget):
     def frame(self) -> PacerFrame:
         """What would be drawn now, at the current size."""
         breath = self._source()
-        full, _ = self._geometry()
+        full = self._geometry()[0]
         empty = full * MIN_SIZE
         if breath is None:
             return PacerFrame(None, "", self._reduced, 0.0, empty, True)
-        word = breath.phase.word if self._running else PAUSED_WORD
+        word = breath.phase.word if self._running else _(PAUSED_WORD)
         holding = breath.phase in (Phase.HOLD, Phase.HOLD_OUT)
         if self._reduced:
             seconds = max(1, math.ceil(breath.phase_seconds - 1e-9))
@@ -336,7 +339,7 @@ class BreathPacer(QWidget):
             p.setPen(c.text)
             p.setFont(self._count_font)
             box = QRectF(centre.x() - radius, centre.y() - radius, radius * 2, radius * 2)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, str(frame.count))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, QLocale().toString(frame.count))
         top = centre.y() + radius + HOLD_GAP + 10.0  # the word close under the still circle
         self._paint_word(p, frame.word, top, c.text)
         # The bar: fills in whole-second steps through the phase.

@@ -10,17 +10,16 @@ nothing else reaches the plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush, QPalette
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeWidget,
@@ -29,42 +28,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.ui import style
+from companion.i18n import _, ngettext
+from companion.ui import kit, style, text
 
 if TYPE_CHECKING:
     from companion.core.day import PlanLike
 
 
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo is not None else moment
+
+
 def hhmm(moment: datetime) -> str:
-    """A wall time as HH:MM in the machine's local zone."""
-    local = moment.astimezone() if moment.tzinfo is not None else moment
-    return f"{local.hour:02d}:{local.minute:02d}"
+    """A wall time in the machine's local zone, as the locale writes it ("09:00")."""
+    return text.hm(_local(moment))
 
 
 def span(start: datetime, end: datetime) -> str:
-    return f"{hhmm(start)}–{hhmm(end)}"
-
-
-def day_heading(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """ "09:00–09:50" in the machine's local zone."""
+    return text.span(_local(start), _local(end))
 
 
 def summary_line(plan: Any) -> str:
+    """ "3 sessions (1 heavy) · 3 breaks · reflection at 12:00" """
     sessions = list(plan.sessions)
     if not sessions:
-        line = "No sessions on this day"
+        line = _("No sessions on this day")
     else:
         heavy = sum(1 for s in sessions if s.heavy)
-        line = _plural(len(sessions), "session")
+        count = text.sessions(len(sessions))
         if heavy:
-            line += f" ({heavy} heavy)"
-        line += " · " + _plural(len(list(plan.breaks)), "break")
+            count = ngettext("{sessions} ({n} heavy)", "{sessions} ({n} heavy)", heavy).format(
+                sessions=count, n=heavy
+            )
+        line = _("{sessions} · {breaks}").format(
+            sessions=count, breaks=text.breaks(len(list(plan.breaks)))
+        )
     if plan.reflection_at is not None:
-        line += f" · reflection at {hhmm(plan.reflection_at)}"
+        line = _("{summary} · reflection at {time}").format(
+            summary=line, time=hhmm(plan.reflection_at)
+        )
     return line
 
 
@@ -93,38 +96,36 @@ class PlanDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._titles = dict(titles or {})
-        self.setWindowTitle("Today's plan")
+        self.setWindowTitle(_("Today's plan"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # opened fresh each time
-        self.setAccessibleName("Today's plan")
+        self.setAccessibleName(_("Today's plan"))
         colors = style.palette_colors(self)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(layout.spacing() + 4)
 
-        self.heading = QLabel(day_heading(plan.date))
+        self.heading = kit.heading(text.day_heading(plan.date))
         self.heading.setFont(style.font(1.4, bold=True))
-        self.heading.setAccessibleName("Date")
+        self.heading.setAccessibleName(_("Date"))
         layout.addWidget(self.heading)
 
-        self.summary = QLabel(summary_line(plan))
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Summary")
-        muted = self.summary.palette()
-        muted.setColor(QPalette.ColorRole.WindowText, colors.muted)
-        self.summary.setPalette(muted)
+        self.summary = kit.muted(summary_line(plan))
+        self.summary.setAccessibleName(_("Summary"))
         layout.addWidget(self.summary)
 
         self.rows = QTreeWidget()
-        self.rows.setAccessibleName("The day, in order")
+        self.rows.setAccessibleName(_("The day, in order"))
         self.rows.setColumnCount(3)
-        self.rows.setHeaderLabels(["Time", "What", "Suggested practice"])
+        self.rows.setHeaderLabels([_("Time"), _("What"), _("Suggested practice")])
         self.rows.setRootIsDecorated(False)
         self.rows.setAlternatingRowColors(True)
         self.rows.setItemDelegate(_RoomyRows(self.rows))
         self.rows.setWordWrap(True)
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for column in (0, 1):
+        # Every column as wide as its words (never "Box …"); the window below is sized to
+        # show them all, and only where the screen is too small does the list scroll.
+        for column in (0, 1, 2):
             self.rows.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.rows.header().setStretchLastSection(True)
         self._fill(plan, colors)
@@ -133,20 +134,29 @@ class PlanDialog(QDialog):
         free_day = not list(plan.sessions) and plan.reflection_at is None
         if free_day:
             self.rows.hide()
-            self.summary.setText("A free day: no sessions, nothing planned.")
+            self.summary.setText(_("A free day: no sessions, nothing planned."))
             layout.addStretch(1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close")
-        close.setDefault(True)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.close_button = kit.primary_button(_("Close"), _("Close"), _("Close today's plan"))
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
 
         fm = self.fontMetrics()
         rows = self.rows.topLevelItemCount()
         lines = 10 if free_day else 9 + 1.8 * rows
-        style.fit_to_screen(self, fm.averageCharWidth() * 84, round(fm.height() * lines))
+        columns = sum(self.rows.sizeHintForColumn(c) for c in range(3))
+        columns = max(columns, self.rows.header().length())
+        margins = layout.contentsMargins()
+        wide = columns + 2 * self.rows.frameWidth() + margins.left() + margins.right()
+        wide += self.rows.verticalScrollBar().sizeHint().width()
+        given, _height = style.fit_to_screen(
+            self, max(fm.averageCharWidth() * 84, wide), round(fm.height() * lines)
+        )
+        if given < wide:  # a small screen: the list scrolls sideways rather than cut words
+            self.rows.header().setStretchLastSection(False)
         self.rows.setFocus()
 
     def _title(self, exercise: str | None) -> str:
@@ -158,22 +168,30 @@ class PlanDialog(QDialog):
         entries: list[tuple[datetime, int, QTreeWidgetItem]] = []
         for s in plan.sessions:
             item = QTreeWidgetItem(
-                [span(s.start, s.end), "Session · heavy" if s.heavy else "Session"]
+                [span(s.start, s.end), _("Session · heavy") if s.heavy else _("Session")]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, "session")
             if s.heavy:
                 item.setForeground(1, QBrush(colors.warm))
             entries.append((s.start, 0, item))
         for b in plan.breaks:
-            what = f"Break, {b.minutes} min" + (" · after a heavy session" if b.after_heavy else "")
-            title = self._title(b.exercise) or "a pause (no practice fits)"
+            if b.after_heavy:
+                what = ngettext(
+                    "Break, {n} min · after a heavy session",
+                    "Break, {n} min · after a heavy session",
+                    b.minutes,
+                )
+            else:
+                what = ngettext("Break, {n} min", "Break, {n} min", b.minutes)
+            what = what.format(n=b.minutes)
+            title = self._title(b.exercise) or _("a pause (no practice fits)")
             item = QTreeWidgetItem([span(b.start, b.end), what, title])
             item.setData(0, Qt.ItemDataRole.UserRole, "break")
             for column in range(3):
                 item.setForeground(column, QBrush(colors.accent))
             entries.append((b.start, 1, item))
         if plan.reflection_at is not None:
-            item = QTreeWidgetItem([hhmm(plan.reflection_at), "End-of-day reflection"])
+            item = QTreeWidgetItem([hhmm(plan.reflection_at), _("End-of-day reflection")])
             item.setData(0, Qt.ItemDataRole.UserRole, "reflection")
             entries.append((plan.reflection_at, 2, item))
         entries.sort(key=lambda e: (e[0], e[1]))

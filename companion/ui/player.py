@@ -5,17 +5,23 @@ and turns keys and buttons into intents: Space pauses or resumes, Right or Enter
 on, Esc stops. The flow is:
 
     [how activated? 0-10, optional] -> the practice -> [how activated now?]
-    -> the glimmer question -> journaled -> `finished(PracticeRecord)` -> closed
+    -> saved -> the glimmer question -> `finished(PracticeRecord)` -> closed
+
+The player writes nothing itself: it hands the practice (and the glimmer) to `save`,
+the app's one journal writer. A practice that could not be saved keeps the end page
+open with one calm line and Try again; a glimmer that could not be saved keeps its
+prompt open with the words in it. "Don't ask me again" goes to the settings' one
+owner (`settings_store.update(ratings=False)`).
 
 Nothing here counts ticks. One single-shot timer ("player-tick") is set for the next
 moment something on screen changes (the countdown's next second, a step's end, the
 two-minute note, the end); while the window is hidden it wakes only for steps and the
-end. The pacer has its own frame timer, which runs only while it is visible.
+end. The pacer has its own frame timer, which runs only while it is visible. The rating
+and end pages live in `companion.ui.player_pages`.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import random
@@ -28,38 +34,33 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.core.exercises import BreathingStep, Exercise, SelfPacedStep
-from companion.core.journal import JournalError
 from companion.core.pacing import WARN_BEFORE_SECONDS, BreathState, PracticeRun, RunState
 from companion.core.records import PracticeRecord
-from companion.core.settings import Settings, SettingsError, load_settings, save_settings
-from companion.ui import style
-from companion.ui.glimmer import GlimmerDialog, make_glimmer_record
+from companion.core.settings import Settings, SettingsError
+from companion.i18n import N_, _
+from companion.ui import kit, style
+from companion.ui.glimmer import GlimmerDialog
 from companion.ui.pacer import BreathPacer
+from companion.ui.player_pages import ENDED_TEXT, ControlButton, EndPage, RatingPage, format_left
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from companion.core.clock import Clock
-    from companion.core.journal import Journal
     from companion.core.records import GlimmerRecord
+    from companion.core.writer import Save
+    from companion.runtime.settings_store import SettingsStore
 
 log = logging.getLogger("companion.player")
 
-WARN_TEXT = "Your next session starts soon. You might let this be enough."
-KEYS_HINT = "Space: pause or resume   ·   Right or Enter: next   ·   Esc: stop"
-ENDED_TEXT = {
-    "completed": "That's the end of the practice.",
-    "out_of_time": "Time to get ready for your next session.",
-    "stopped": "You stopped here. That's completely fine.",
-}
-THANKS = "Thank you for taking this time for yourself."
+WARN_TEXT = N_("Your next session starts soon. You might let this be enough.")
+KEYS_HINT = N_("Space: pause or resume   ·   Right or Enter: next   ·   Esc: stop")
 
 
 class SoundPlayer(Protocol):
@@ -79,130 +80,34 @@ def clock_rate(clock: Clock) -> float:
     return value if value > 0 else 1.0
 
 
-def format_left(seconds: float) -> str:
-    whole = max(0, math.ceil(seconds - 1e-6))
-    return f"{whole // 60}:{whole % 60:02d} left"
-
-
-def _muted(label: QLabel, colors: style.Colors) -> QLabel:
-    label.setStyleSheet(f"color: {colors.muted.name()};")
-    return label
-
-
-class ControlButton(QPushButton):
-    """A practice button that leaves the arrow keys to the window (a push button would
-    use them to move the focus), so Right means "next" wherever the focus is."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-
-class RatingPage(QWidget):
-    """ "How activated do you feel?" as one row of 0-10 buttons: one tap answers."""
-
-    chosen = Signal(int)
-    skipped = Signal()
-    never = Signal()
-
-    def __init__(self, heading: str, question: str, detail: str = "") -> None:
-        super().__init__()
-        colors = style.palette_colors(self)
-        em = self.fontMetrics().height()
-        layout = QVBoxLayout(self)
-        layout.setSpacing(int(em * 0.6))
-        layout.addStretch(1)
-
-        self.heading = QLabel(heading)
-        self.heading.setFont(style.font(1.5, bold=True))
-        self.heading.setWordWrap(True)
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.heading)
-        self.detail = _muted(QLabel(detail), colors)
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.detail.setVisible(bool(detail))
-        layout.addWidget(self.detail)
-        layout.addSpacing(em)
-
-        self.question = QLabel(question)
-        self.question.setFont(style.font(1.25))
-        self.question.setWordWrap(True)
-        self.question.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.question)
-
-        row = QHBoxLayout()
-        row.setSpacing(max(2, int(em * 0.25)))
-        self.buttons: list[QPushButton] = []
-        for value in range(11):
-            button = QPushButton(str(value))
-            button.setFont(style.font(1.15))
-            button.setMinimumWidth(int(em * 2.0))
-            button.setMinimumHeight(int(em * 2.2))
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            button.setAccessibleName(f"{value} out of 10")
-            button.setAccessibleDescription("0 is settled, 10 is very activated; one press answers")
-            button.clicked.connect(lambda _checked=False, v=value: self.chosen.emit(v))
-            row.addWidget(button)
-            self.buttons.append(button)
-        layout.addLayout(row)
-
-        ends = QHBoxLayout()
-        ends.addWidget(_muted(QLabel("0 · settled"), colors))
-        ends.addStretch(1)
-        ends.addWidget(_muted(QLabel("10 · very activated"), colors))
-        layout.addLayout(ends)
-        layout.addStretch(2)
-
-        bottom = QHBoxLayout()
-        self.never_button = QPushButton("Don't ask me again")
-        self.never_button.setAccessibleName("Don't ask me again")
-        self.never_button.setAccessibleDescription(
-            "Turn these ratings off; you can turn them back on in the settings"
-        )
-        self.never_button.clicked.connect(self.never.emit)
-        self.skip_button = QPushButton("Skip")
-        self.skip_button.setAccessibleName("Skip the rating")
-        self.skip_button.setAccessibleDescription("Go on without answering")
-        self.skip_button.clicked.connect(self.skipped.emit)
-        bottom.addWidget(self.never_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.skip_button)
-        layout.addLayout(bottom)
-
-        order: list[QWidget] = [*self.buttons, self.skip_button, self.never_button]
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
-
-
 class PlayerWindow(QWidget):
     """Plays one practice. See the module docstring for the flow.
 
     `ends_by` is a monotonic deadline (the next session, less its margin): two minutes
     before it a gentle note appears, and the practice ends by it. `clock` is a
     SystemClock in use and a FakeClock in tests (drive it with `advance()` and `tick()`).
+    `save` writes a record (`companion.core.writer.Save`); `settings_store`, when given,
+    keeps "Don't ask me again" (without one it holds for this window only).
     """
 
     finished = Signal(object)
-    """The practice was journaled and the player is closing; carries the PracticeRecord."""
+    """The player is closing after the practice; carries the PracticeRecord (saved,
+    unless the person closed the end page that said it was not)."""
     ended = Signal(object)
     """The practice itself is over (done, stopped or out of time); carries the final
     RunState. The after-rating and the glimmer question may still follow."""
     dismissed = Signal()
-    """Closed before the practice began; nothing was journaled."""
-    settingsChanged = Signal(object)
-    """Settings were saved from here ("Don't ask me again"); carries the new Settings."""
+    """Closed before the practice began; nothing was saved."""
 
     def __init__(
         self,
         exercise: Exercise,
         clock: Clock,
-        journal: Journal,
         settings: Settings,
         sound: SoundPlayer,
         *,
+        save: Save,
+        settings_store: SettingsStore | None = None,
         ends_by: float | None = None,
         parent: QWidget | None = None,
         rng: random.Random | None = None,
@@ -211,7 +116,8 @@ class PlayerWindow(QWidget):
         self.setObjectName("player")
         self.exercise = exercise
         self._clock = clock
-        self._journal = journal
+        self._save = save
+        self._store = settings_store
         self._settings = settings
         self._sound = sound
         self._ends_by = ends_by
@@ -228,9 +134,9 @@ class PlayerWindow(QWidget):
         self._shown_step = -1
         self._done = False
         self.record: PracticeRecord | None = None
+        self.record_saved = False
         self.glimmer: GlimmerRecord | None = None
         self.glimmer_dialog: GlimmerDialog | None = None
-        self.journal_error: str | None = None
 
         self._timer = QTimer(self)
         self._timer.setObjectName("player-tick")
@@ -238,17 +144,19 @@ class PlayerWindow(QWidget):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.tick)
 
-        self.setWindowTitle(f"{exercise.title} · Grounding Companion")
-        self.setAccessibleName(f"Practice: {exercise.title}")
+        self.setWindowTitle(_("{title} · Grounding Companion").format(title=exercise.title))
+        self.setAccessibleName(_("Practice: {title}").format(title=exercise.title))
         self._build()
         em = self.fontMetrics().height()
-        self.resize(int(em * 36), int(em * 28))
-        self.setMinimumSize(int(em * 26), int(em * 22))
+        # Room for the pacer, and never less than what every page needs (a longer
+        # language or 150 % scaling widens the rating row).
+        need = self.minimumSizeHint()
+        self.setMinimumSize(max(int(em * 26), need.width()), max(int(em * 22), need.height()))
+        self.resize(max(int(em * 36), need.width()), max(int(em * 28), need.height()))
 
     # --- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        colors = style.palette_colors(self)
         em = self.fontMetrics().height()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(int(em * 1.5), int(em * 1.2), int(em * 1.5), int(em * 1.0))
@@ -256,52 +164,42 @@ class PlayerWindow(QWidget):
         outer.addWidget(self.pages)
 
         self.before_page = RatingPage(
-            self.exercise.title, "How activated do you feel right now?", self.exercise.about
+            self.exercise.title, _("How activated do you feel right now?"), self.exercise.about
         )
         self.before_page.chosen.connect(self._rated_before)
         self.before_page.skipped.connect(self.start_practice)
         self.before_page.never.connect(self._never_before)
         self.pages.addWidget(self.before_page)
 
-        self.practice_page = self._build_practice_page(colors, em)
+        self.practice_page = self._build_practice_page(em)
         self.pages.addWidget(self.practice_page)
 
-        self.after_page = RatingPage("", "And now, how activated do you feel?")
+        self.after_page = RatingPage("", _("And now, how activated do you feel?"))
         self.after_page.chosen.connect(self._rated_after)
         self.after_page.skipped.connect(self._after_answered)
         self.after_page.never.connect(self._never_after)
         self.pages.addWidget(self.after_page)
 
-        self.done_page = QWidget()
-        done = QVBoxLayout(self.done_page)
-        done.addStretch(1)
-        self.done_label = QLabel("")
-        self.done_label.setFont(style.font(1.5))
-        self.done_label.setWordWrap(True)
-        self.done_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        done.addWidget(self.done_label)
-        thanks = _muted(QLabel(THANKS), colors)
-        thanks.setWordWrap(True)
-        thanks.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        done.addWidget(thanks)
-        done.addStretch(2)
+        self.done_page = EndPage()
+        self.done_page.retry.connect(self._save_again)
+        self.done_page.close_requested.connect(self._finish)
+        self.done_label = self.done_page.label
         self.pages.addWidget(self.done_page)
 
-    def _build_practice_page(self, colors: style.Colors, em: int) -> QWidget:
+    def _build_practice_page(self, em: int) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(int(em * 0.5))
 
-        self.title_label = QLabel(self.exercise.title)
+        self.title_label = kit.heading(self.exercise.title)
         self.title_label.setFont(style.font(1.35, bold=True))
-        self.title_label.setWordWrap(True)
         layout.addWidget(self.title_label)
 
         info = QHBoxLayout()
-        self.step_label = _muted(QLabel(""), colors)
+        self.step_label = kit.muted(wrap=False)
         self.step_label.setFont(style.font(1.05))
-        self.time_label = _muted(QLabel(""), colors)
+        self.time_label = kit.muted(wrap=False)
         self.time_label.setFont(style.font(1.05))
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         info.addWidget(self.step_label)
@@ -342,21 +240,25 @@ class PlayerWindow(QWidget):
         self.cue_view = cue_view
         layout.addWidget(self.views, 1)
 
-        self.note_label = QLabel(WARN_TEXT)
+        # A gentle note in the warm colour (never alarm red).
+        self.note_label = QLabel(_(WARN_TEXT))
+        self.note_label.setObjectName("note-title")
         self.note_label.setWordWrap(True)
         self.note_label.setFont(style.font(1.05))
         self.note_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.note_label.setStyleSheet(f"color: {colors.warm.name()};")
-        self.note_label.setAccessibleName(WARN_TEXT)
+        self.note_label.setAccessibleName(_(WARN_TEXT))
         self.note_label.hide()
         layout.addWidget(self.note_label)
 
         buttons = QHBoxLayout()
-        self.pause_button = self._control("Pause", "Pause the practice (Space)")
+        self.pause_button = self._control(_("Pause"), _("Pause the practice (Space)"))
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.next_button = self._control("Next step", "Move on to the next step (Right or Enter)")
+        self.next_button = self._control(
+            _("Next step"), _("Move on to the next step (Right or Enter)")
+        )
+        self.next_button.setObjectName("primary")  # the one main action, as kit.primary_button
         self.next_button.clicked.connect(self.next_step)
-        self.stop_button = self._control("Stop", "End the practice now (Esc)")
+        self.stop_button = self._control(_("Stop"), _("End the practice now (Esc)"))
         self.stop_button.clicked.connect(self.stop)
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.next_button)
@@ -364,9 +266,7 @@ class PlayerWindow(QWidget):
         buttons.addWidget(self.stop_button)
         layout.addLayout(buttons)
 
-        hint = _muted(QLabel(KEYS_HINT), colors)
-        hint.setFont(style.font(0.9))
-        hint.setWordWrap(True)
+        hint = kit.hint(_(KEYS_HINT))
         hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
 
@@ -375,16 +275,14 @@ class PlayerWindow(QWidget):
         return page
 
     def _control(self, text: str, description: str) -> QPushButton:
-        button = ControlButton(text)
+        button = kit.named(ControlButton(text), text, description)
+        button.setAutoDefault(False)
         button.setFont(style.font(1.1))
         button.setMinimumHeight(int(self.fontMetrics().height() * 2.2))
         button.setMinimumWidth(int(self.fontMetrics().height() * 6))
         # Clicking must not move the keyboard focus, so Space stays "pause" for mouse users;
         # Tab still reaches every button.
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        button.setAccessibleName(text)
-        button.setAccessibleDescription(description)
-        button.setToolTip(description)
         return button
 
     # --- which page -----------------------------------------------------------------------
@@ -434,10 +332,12 @@ class PlayerWindow(QWidget):
             return
         self.run.toggle_pause()
         paused = self.run.state().paused
-        self.pause_button.setText("Resume" if paused else "Pause")
-        self.pause_button.setAccessibleName("Resume" if paused else "Pause")
-        self.pause_button.setAccessibleDescription(
-            "Go on with the practice (Space)" if paused else "Pause the practice (Space)"
+        word = _("Resume") if paused else _("Pause")
+        self.pause_button.setText(word)
+        kit.named(
+            self.pause_button,
+            word,
+            _("Go on with the practice (Space)") if paused else _("Pause the practice (Space)"),
         )
         self.pacer.set_running(not paused)
         self.tick()
@@ -481,7 +381,9 @@ class PlayerWindow(QWidget):
         if state.step_index != self._shown_step and step is not None:
             self._shown_step = state.step_index
             many = state.step_count > 1
-            self.step_label.setText(f"Step {state.step_index + 1} of {state.step_count}")
+            self.step_label.setText(
+                _("Step {n} of {count}").format(n=state.step_index + 1, count=state.step_count)
+            )
             self.step_label.setVisible(many)
             if isinstance(step, BreathingStep):
                 self.breath_cue.setText(step.cue)
@@ -495,12 +397,11 @@ class PlayerWindow(QWidget):
             if isinstance(step, SelfPacedStep):
                 label = step.next_label
             else:
-                label = "Finish" if last else "Next step"
+                label = _("Finish") if last else _("Next step")
             self.next_button.setText(label)
             self.next_button.setAccessibleName(label)
             self.pacer.refresh()
-        left = format_left(state.remaining_seconds)
-        self.time_label.setText(f"Paused · {left}" if state.paused else left)
+        self.time_label.setText(format_left(state.remaining_seconds, paused=state.paused))
         self.time_label.setAccessibleName(self.time_label.text())
         if state.warn_time and not self.note_label.isVisible():
             self.note_label.show()
@@ -536,11 +437,11 @@ class PlayerWindow(QWidget):
         if not self._stopped_by_user:
             self._sound.play("end")
         if state.out_of_time:
-            message = ENDED_TEXT["out_of_time"]
+            message = _(ENDED_TEXT["out_of_time"])
         elif self._stopped_by_user:
-            message = ENDED_TEXT["stopped"]
+            message = _(ENDED_TEXT["stopped"])
         else:  # the end, reached (even by skipping through: the journal says which)
-            message = ENDED_TEXT["completed"]
+            message = _(ENDED_TEXT["completed"])
         self.done_label.setText(message)
         self.ended.emit(state)
         if self._ratings:
@@ -551,13 +452,20 @@ class PlayerWindow(QWidget):
             self._after_answered()
 
     def _after_answered(self) -> None:
-        """The after-rating is answered or skipped (or was not asked): journal, then ask for
+        """The after-rating is answered or skipped (or was not asked): save, then ask for
         a glimmer."""
         if self.record is not None:
             return
         self.pages.setCurrentWidget(self.done_page)
-        self._record_practice()
-        dialog = GlimmerDialog(self, source="after-session", rng=self._rng)
+        record = self._record_practice()
+        dialog = GlimmerDialog(
+            self,
+            source="after-session",
+            rng=self._rng,
+            save=self._save,
+            clock=self._clock,
+            practice_id=record.id,
+        )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.finished.connect(self._glimmer_answered)
         self.glimmer_dialog = dialog
@@ -575,28 +483,40 @@ class PlayerWindow(QWidget):
             rating_after=self.rating_after,
         )
         self.record = record
-        self._journal_add(record)
+        self._save_practice()
         return record
 
+    def _save_practice(self) -> None:
+        """Hand the practice to the writer; a failure is said on the end page."""
+        if self.record is None or self.record_saved:
+            return
+        saved = self._save(self.record)
+        self.record_saved = bool(saved)
+        self.done_page.show_failure("" if saved else saved.message)
+
+    @property
+    def save_error(self) -> str:
+        """The calm line shown when the practice could not be saved ("" when it was)."""
+        return self.done_page.error.text() if not self.record_saved else ""
+
+    def _save_again(self) -> None:
+        self._save_practice()
+        if self.record_saved:
+            self._finish()
+
     def _glimmer_answered(self, _code: int) -> None:
+        """The glimmer prompt closed (it saved the glimmer itself, if one was given)."""
         dialog = self.glimmer_dialog
         if dialog is None:
             return
         self.glimmer_dialog = None
-        practice_id = self.record.id if self.record is not None else None
-        glimmer = make_glimmer_record(dialog, self._clock, practice_id)
+        if dialog.record is not None:
+            self.glimmer = dialog.record
         dialog.deleteLater()
-        if glimmer is not None:
-            self.glimmer = glimmer
-            self._journal_add(glimmer)
-        self._finish()
-
-    def _journal_add(self, record: PracticeRecord | GlimmerRecord) -> None:
-        try:
-            self._journal.add(record)
-        except (JournalError, OSError) as exc:
-            self.journal_error = str(exc)
-            log.warning("could not save the %s to the journal: %s", record.kind, exc)
+        if self.record_saved:
+            self._finish()
+        else:  # the end page keeps saying so, with Try again and Close
+            self.done_page.offer_retry()
 
     def _finish(self) -> None:
         if self._done:
@@ -625,22 +545,15 @@ class PlayerWindow(QWidget):
         self._after_answered()
 
     def _ratings_off(self) -> None:
-        """Remember "don't ask me again" in the settings file (read fresh, so nothing
-        else the user changed meanwhile is lost)."""
+        """ "Don't ask me again": off for this window at once, and for good through the
+        settings' one owner when there is one (it tells everyone who listens)."""
         self._ratings = False
-        path = self._journal.paths.settings
+        if self._store is None:
+            return
         try:
-            current = load_settings(path)
-        except SettingsError:
-            current = self._settings
-        try:
-            new = current.with_changes(ratings=False)
-            save_settings(path, new)
+            self._store.update(ratings=False)
         except (SettingsError, OSError) as exc:
             log.warning("could not save the ratings preference: %s", exc)
-            return
-        self._settings = new
-        self.settingsChanged.emit(new)
 
     # --- keys and closing ------------------------------------------------------------------
 
@@ -676,7 +589,7 @@ class PlayerWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window is always allowed: a practice under way counts as stopped
-        early and is journaled; before it began, nothing is."""
+        early and is saved; before it began, nothing is."""
         self._timer.stop()
         self.pacer.timer.stop()
         if not self._done:

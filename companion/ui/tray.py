@@ -1,6 +1,8 @@
 """The tray icon and its menu, and the small window that stands in when there is no tray.
 
-Both show the same status and offer the same actions, and both only emit intents.
+Both show the same status and offer the same actions, and both only emit intents. The
+status text comes from the app already in the person's language; every word built
+here is marked for translation.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QCursor, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMenu,
-    QPushButton,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
@@ -23,14 +23,16 @@ from PySide6.QtWidgets import (
 
 from companion.assets import asset
 from companion.core.status import State
-from companion.ui import style
+from companion.i18n import N_, _
+from companion.ui import kit
 
 PAUSE_REST_OF_DAY = -1
 RESUME = 0
-NO_TRAY_REASON = (
+NO_TRAY_REASON = N_(
     "Your desktop has no system tray, so this small window stands in for it. "
     "Offers will still appear at the end of each session."
 )
+APP_NAME = N_("Grounding Companion")
 
 _ICONS = {
     State.IN_SESSION: "session",
@@ -74,21 +76,22 @@ class Intents(QObject):
 def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, QMenu, QAction]:
     """The menu shared by the tray icon and the stand-in window's "More" button."""
     menu = QMenu(parent)
-    practices = menu.addMenu("Start a practice now")
+    menu.setAccessibleName(_("Grounding Companion menu"))
+    practices = menu.addMenu(_("Start a practice now"))
     practices.setObjectName("menu-practices")
-    menu.addAction("Note a glimmer…", intents.glimmer.emit)
-    menu.addAction("End-of-day reflection…", intents.reflect.emit)
-    menu.addAction("Look back…", intents.history.emit)
+    menu.addAction(_("Note a glimmer…"), intents.glimmer.emit)
+    menu.addAction(_("End-of-day reflection…"), intents.reflect.emit)
+    menu.addAction(_("Look back…"), intents.history.emit)
     menu.addSeparator()
-    pause = menu.addMenu("Pause reminders")
-    pause.addAction("For 30 minutes", lambda: intents.pause.emit(30))
-    pause.addAction("For 1 hour", lambda: intents.pause.emit(60))
-    pause.addAction("For the rest of today", lambda: intents.pause.emit(PAUSE_REST_OF_DAY))
-    resume = pause.addAction("Resume reminders", lambda: intents.pause.emit(RESUME))
-    menu.addAction("Today's plan…", intents.plan.emit)
-    menu.addAction("Settings…", intents.settings.emit)
+    pause = menu.addMenu(_("Pause reminders"))
+    pause.addAction(_("For 30 minutes"), lambda: intents.pause.emit(30))
+    pause.addAction(_("For 1 hour"), lambda: intents.pause.emit(60))
+    pause.addAction(_("For the rest of today"), lambda: intents.pause.emit(PAUSE_REST_OF_DAY))
+    resume = pause.addAction(_("Resume reminders"), lambda: intents.pause.emit(RESUME))
+    menu.addAction(_("Today's plan…"), intents.plan.emit)
+    menu.addAction(_("Settings…"), intents.settings.emit)
     menu.addSeparator()
-    menu.addAction("Quit", intents.quit.emit)
+    menu.addAction(_("Quit"), intents.quit.emit)
     return menu, practices, resume
 
 
@@ -101,11 +104,11 @@ def fill_practices(menu: QMenu, intents: Intents, practices: Sequence[tuple[str,
     menu._filled_with = wanted  # type: ignore[attr-defined]
     menu.clear()
     if not practices:
-        none = menu.addAction("Nothing fits before the next session")
+        none = menu.addAction(_("Nothing fits before the next session"))
         none.setEnabled(False)
         return
     for ex_id, label in practices:
-        menu.addAction(label, lambda i=ex_id: intents.practice.emit(i))
+        menu.addAction(label, functools.partial(intents.practice.emit, ex_id))
 
 
 class Tray(QObject):
@@ -119,7 +122,7 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(intents.show_offer.emit)
-        self.set_status(State.OFF_DUTY, "Grounding Companion")
+        self.set_status(State.OFF_DUTY, _(APP_NAME))
 
     def show(self) -> None:
         self.icon.show()
@@ -140,7 +143,7 @@ class Tray(QObject):
         fill_practices(self.practices_menu, self.intents, practices)
 
     def set_status_text(self, text: str) -> None:
-        tip = f"Grounding Companion\n{text}"
+        tip = _("Grounding Companion\n{status}").format(status=text)
         if self.icon.toolTip() != tip:
             self.icon.setToolTip(tip)
 
@@ -167,31 +170,25 @@ class CompanionWindow(QWidget):
     def __init__(self, intents: Intents, *, reason: str = "") -> None:
         super().__init__()
         self.intents = intents
-        self.setWindowTitle("Grounding Companion")
+        self.setWindowTitle(_(APP_NAME))
         self.setWindowIcon(QIcon(str(asset("icons", "companion.png"))))
-        self.setAccessibleName("Grounding Companion")
+        self.setAccessibleName(_(APP_NAME))
+        em = self.fontMetrics().height()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(10)
-        self.status = QLabel("")
-        self.status.setFont(style.font(1.2, bold=True))
-        self.status.setAccessibleName("Status")
-        self.status.setWordWrap(True)
+        layout.setContentsMargins(int(em * 1.2), em, int(em * 1.2), em)
+        layout.setSpacing(int(em * 0.6))
+        self.status = kit.heading(level=2)
+        self.status.setAccessibleName(_("Status"))
         layout.addWidget(self.status)
         if reason:
-            why = QLabel(reason)
-            why.setWordWrap(True)
-            why.setStyleSheet(f"color: {style.palette_colors(self).muted.name()};")
-            layout.addWidget(why)
+            layout.addWidget(kit.muted(reason))
         self.menu, self.practices_menu, self.resume_action = build_menu(intents, self)
         row = QHBoxLayout()
-        practice = QPushButton("&Practice now")
-        practice.setAccessibleName("Start a practice now")
+        practice = kit.button(_("&Practice now"), _("Start a practice now"))
         practice.setMenu(self.practices_menu)
-        glimmer = QPushButton("Note a &glimmer…")
+        glimmer = kit.button(_("Note a &glimmer…"))
         glimmer.clicked.connect(intents.glimmer.emit)
-        more = QPushButton("&More")
-        more.setAccessibleName("More actions")
+        more = kit.button(_("&More"), _("More actions"))
         more.setMenu(self.menu)
         for b in (practice, glimmer, more):
             row.addWidget(b)
@@ -233,4 +230,4 @@ def make_view(
     """The tray icon, or the small stand-in window where the desktop has no tray."""
     if tray is None:
         tray = QSystemTrayIcon.isSystemTrayAvailable()
-    return Tray(intents, parent) if tray else CompanionWindow(intents, reason=NO_TRAY_REASON)
+    return Tray(intents, parent) if tray else CompanionWindow(intents, reason=_(NO_TRAY_REASON))
