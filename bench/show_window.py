@@ -6,7 +6,9 @@
 Fills a throwaway data folder (or --data-dir) with N days of sample use ending
 today at 17:05, then opens the window with today's date on a fixed clock. With
 --note, the last week is strained so the gentle note shows; --weekly makes today the
-weekly review day. Prints the window's geometry once it is shown.
+weekly review day. Prints the window's geometry once it is shown. Look back reads its
+history in a worker: it opens with "Loading…" and fills in a moment later (--grab
+waits for the numbers). COMPANION_LANG=pseudo shows the pseudo-locale.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def main() -> int:
 
     from _sample import pin_singletons, sample_records, write_bulk
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from companion.core.clock import FakeClock
     from companion.core.journal import Journal
@@ -51,6 +53,7 @@ def main() -> int:
     from companion.core.records import ReflectionRecord
     from companion.core.settings import Settings
     from companion.ui import style
+    from companion.ui.history import HistoryWindow
 
     folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="gc-show-"))
     paths = resolve_paths(folder).ensure()
@@ -101,19 +104,27 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     style.apply(app, dark=args.dark)
     if args.which == "reflect":
+        from companion.core.writer import JournalWriter
         from companion.ui.reflection import ReflectionWindow
 
-        win = ReflectionWindow(journal, clock, settings, paths, today_sessions=7, today_heavy=3)
+        win: QWidget = ReflectionWindow(
+            journal,
+            clock,
+            settings,
+            paths,
+            save=JournalWriter(journal).save,
+            today_sessions=7,
+            today_heavy=3,
+        )
     else:
-        from companion.ui.history import HistoryWindow
-
-        win = HistoryWindow(journal, clock, settings)
+        history = HistoryWindow(journal, clock, settings)
         if args.month:
-            win.set_kind("month")
+            history.set_kind("month")
         if args.table:
-            next(iter(win.cards.values())).toggle.setChecked(True)
+            next(iter(history.cards.values())).toggle.setChecked(True)
         if args.jar:
-            win.show_jar()
+            history.show_jar()
+        win = history
     if args.size:
         w, h = (int(v) for v in args.size.split("x"))
         win.resize(w, h)
@@ -126,6 +137,11 @@ def main() -> int:
         print(f"window {g.width()}x{g.height()}+{g.x()}+{g.y()} data={folder}", flush=True)
 
     def grab() -> None:
+        if isinstance(win, HistoryWindow) and (
+            win.current is None or (args.jar and not win.jar.loaded)
+        ):
+            QTimer.singleShot(50, grab)  # the numbers are still being read
+            return
         win.grab().save(args.grab)
         print(f"saved {args.grab}", flush=True)
         app.quit()

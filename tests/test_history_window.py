@@ -4,6 +4,7 @@ its numbers reach screen readers; the glimmer jar searches newest first."""
 from __future__ import annotations
 
 import json
+import threading
 import time as systime
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from companion.core import insights
 from companion.core.clock import FakeClock
-from companion.core.journal import SCHEMA_VERSION, Journal
+from companion.core.journal import SCHEMA_VERSION, Journal, JournalError
 from companion.core.paths import Paths, resolve_paths
 from companion.core.records import (
     DaySummaryRecord,
@@ -30,10 +31,12 @@ from companion.core.records import (
 from companion.core.settings import Settings
 from companion.ui import style
 from companion.ui.history import ChartSeries, ChartSpec, ChartView, HistoryWindow
+from tests.pseudo_walk import problems
 
 TZ = timezone(timedelta(hours=1))
 TODAY = date(2026, 3, 6)  # a Friday
 TITLES = {"box-5": "Box breathing", "pmr-4": "Muscle relaxation (4 groups)"}
+THIS_WEEK = insights.period_containing("week", TODAY)
 
 
 def at(day: date, hh: int, mm: int = 0) -> datetime:
@@ -102,14 +105,27 @@ def paths(tmp_path: Path) -> Paths:
     return resolve_paths(tmp_path / "data").ensure()
 
 
-def make(qtbot, paths: Paths, days: int = 0, **kw) -> HistoryWindow:  # type: ignore[no-untyped-def]
+def make(qtbot, paths: Paths, days: int = 0, *, wait: bool = True, **kw) -> HistoryWindow:  # type: ignore[no-untyped-def]
     clock = FakeClock(at(TODAY, 17, 30))
     journal = Journal(paths, clock, backups=False)
     fill(journal, days)
     journal.open()
     win = HistoryWindow(journal, clock, Settings(heavy_limit_percent=40), titles=TITLES, **kw)
     qtbot.addWidget(win)
+    if wait:
+        shown(qtbot, win)
     return win
+
+
+def shown(qtbot, win: HistoryWindow, timeout: int = 5000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the period chosen has its numbers on screen (they are read in a worker)."""
+    qtbot.waitUntil(
+        lambda: win.current is not None and win.current.period == win.period, timeout=timeout
+    )
+
+
+def jar_loaded(qtbot, win: HistoryWindow, timeout: int = 5000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: win.jar.loaded, timeout=timeout)
 
 
 def render(qtbot, win: HistoryWindow) -> None:  # type: ignore[no-untyped-def]
@@ -132,10 +148,13 @@ def test_renders_with_little_data(qtbot, paths: Paths, days: int) -> None:  # ty
     else:
         assert not win.current.is_empty
     win.set_kind("month")
+    shown(qtbot, win)
     render(qtbot, win)
     win.step(-1)
+    shown(qtbot, win)
     render(qtbot, win)
     win.show_jar()
+    jar_loaded(qtbot, win)
     assert win.jar.loaded
     workdays = sum(1 for n in range(days) if (TODAY - timedelta(days=n)).weekday() < 5)
     assert win.jar.model.rowCount() == workdays
@@ -144,16 +163,21 @@ def test_renders_with_little_data(qtbot, paths: Paths, days: int) -> None:  # ty
 @pytest.mark.slow
 def test_renders_five_years_quickly(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     start = systime.perf_counter()
-    win = make(qtbot, paths, 1825)
+    win = make(qtbot, paths, 1825, wait=False)
+    shown(qtbot, win, 20000)
     render(qtbot, win)
     win.set_kind("month")
+    shown(qtbot, win, 20000)
     render(qtbot, win)
     for _ in range(12):
         win.step(-1)
+    shown(qtbot, win, 20000)
     render(qtbot, win)
     win.set_kind("week")
     win.back_to_now()
+    shown(qtbot, win, 20000)
     win.show_jar()
+    jar_loaded(qtbot, win, 20000)
     assert win.jar.model.rowCount() > 1200
     assert systime.perf_counter() - start < 20  # generous: a test, not the benchmark
 
@@ -205,6 +229,7 @@ def test_show_as_table(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-
     assert t.item(0, 2).text() == "5" and t.item(6, 1).text() == "–"
     # the table follows the view
     win.set_kind("month")
+    shown(qtbot, win)
     assert card.table.rowCount() == 31
     qtbot.keyClick(card.toggle, Qt.Key.Key_Space)
     assert card.stack.currentWidget() is card.chart
@@ -217,6 +242,7 @@ def test_the_glimmer_jar_searches_newest_first(qtbot, paths: Paths) -> None:  # 
     )
     assert not win.jar.loaded  # nothing read until the jar is opened
     win.show_jar()
+    jar_loaded(qtbot, win)
     model = win.jar.model
     first = model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole)
     assert first.startswith("Sun on the window sill\nFri 6 March 2026, 16:00 · felt in face")
@@ -295,6 +321,162 @@ def test_chart_view_draws_any_shape(qtbot) -> None:  # type: ignore[no-untyped-d
             view.resize(w, h)
             assert not view.grab().toImage().isNull()
     assert ChartSpec("neg", ["p"], [ChartSeries("d", [None])]).describe().endswith("yet.")
+
+
+# --- reading in a worker -----------------------------------------------------------------
+
+
+class Gate:
+    """Every journal read made off the GUI thread waits until `open` is set (by the
+    test; a worker never waits more than 10 s, so nothing can hang); `reading` is set
+    once a worker has started to read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.open = threading.Event()
+        self.reading = threading.Event()
+        real = Journal.query
+
+        def query(journal: Journal, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is not threading.main_thread():
+                self.reading.set()
+                self.open.wait(10)
+            return real(journal, *args, **kwargs)
+
+        monkeypatch.setattr(Journal, "query", query)
+
+
+def test_the_window_shows_before_the_history_is_read(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    gate = Gate(monkeypatch)
+    try:
+        win = make(qtbot, paths, 30, wait=False)
+        with qtbot.waitExposed(win):
+            win.show()
+        # the frame, the period's title and every chart's frame are there, calmly loading
+        assert win.isVisible() and win.current is None
+        assert win.title.text() == "2–8 March 2026"
+        assert win.summary.text() == "Loading…" and not win.error.isVisible()
+        assert set(win.cards) == {
+            "practice",
+            "checkin",
+            "breaks",
+            "heavy",
+            "glimmers",
+            "activation",
+        }
+        practice = win.cards["practice"].chart
+        assert practice.accessibleDescription() == "Practice minutes per day. Loading…"
+        height = win.cards["practice"].height()
+        win.show_jar()
+        assert win.jar.count.text() == "Loading…" and win.jar.model.rowCount() == 0
+    finally:
+        gate.open.set()
+    shown(qtbot, win)
+    jar_loaded(qtbot, win)
+    assert win.current is not None and win.current.period == THIS_WEEK
+    assert "Monday 2 March: 15 min" in practice.accessibleDescription()
+    assert win.summary.text().startswith("75 min of practice on 5 days")
+    assert win.cards["practice"].height() == height  # the numbers came in, nothing moved
+    assert win.jar.model.rowCount() == 22
+
+
+def test_an_older_answer_never_covers_a_newer_period(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    gate = Gate(monkeypatch)
+    try:
+        win = make(qtbot, paths, 30, wait=False)
+        qtbot.waitUntil(gate.reading.is_set)  # this week is being read, slowly
+        seen: list[insights.Period] = []
+        win.history_shown.connect(lambda h: seen.append(h.period))
+        win.step(-1)  # the person goes on to last week before this week's answer is back
+        last_week = THIS_WEEK.shifted(-1)
+        assert win.period == last_week and win.current is None
+        assert win.title.text() == "23 Feb – 1 Mar 2026"
+    finally:
+        gate.open.set()
+    # this week's answer arrives first, while last week is chosen: it is kept, not shown
+    qtbot.waitUntil(lambda: THIS_WEEK in win._cache)
+    assert seen in ([], [last_week])
+    assert win.current is None or win.current.period == last_week
+    shown(qtbot, win)
+    assert seen == [last_week] and win.current is not None
+    assert "Monday 23 February" in win.cards["practice"].chart.accessibleDescription()
+    assert win.title.text() == "23 Feb – 1 Mar 2026"
+    win.step(1)  # and this week's, read before, shows at once
+    assert win.current is not None and win.current.period == THIS_WEEK
+    assert seen == [last_week, THIS_WEEK]
+
+
+def test_a_failed_read_says_so_in_one_line(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real = Journal.query
+    failing = [True]
+
+    def query(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        if failing[0]:
+            raise JournalError(
+                "the journal in /data is locked by another program for over 10 s\nsecond line"
+            )
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Journal, "query", query)
+    win = make(qtbot, paths, 30, wait=False)
+    with qtbot.waitExposed(win):
+        win.show()
+    qtbot.waitUntil(win.error.isVisible)
+    line = win.error.text()
+    assert line == (
+        "Look back could not read your journal: "
+        "the journal in /data is locked by another program for over 10 s"
+    )
+    assert "Traceback" not in line and "\n" not in line
+    assert not win.summary.isVisible() and win.current is None
+    assert (
+        win.cards["practice"].chart.accessibleDescription() == "Practice minutes per day. Not read."
+    )
+    win.show_jar()
+    qtbot.waitUntil(win.jar.error.isVisible)
+    assert win.jar.error.text() == (
+        "Your glimmers could not be read: "
+        "the journal in /data is locked by another program for over 10 s"
+    )
+    assert not win.jar.loaded
+    # once the journal can be read again, going to a period reads it
+    failing[0] = False
+    win.tabs.setCurrentIndex(0)
+    win.step(-1)
+    shown(qtbot, win)
+    assert not win.error.isVisible() and win.summary.isVisible()
+
+
+# --- words --------------------------------------------------------------------------------
+
+
+def test_every_word_is_translated_and_nothing_is_cut_off(
+    qtbot, qapp, paths: Paths, pseudo_locale
+) -> None:  # type: ignore[no-untyped-def]
+    palette, sheet, font = qapp.palette(), qapp.styleSheet(), qapp.font()
+    style.apply(qapp, dark=False)
+    try:
+        win = make(qtbot, paths, 30)
+        written = [f"a steady moment number {n}" for n in range(30)]
+        with qtbot.waitExposed(win):
+            win.show()
+        assert problems(win, allowed=written) == []
+        win.set_kind("month")
+        shown(qtbot, win)
+        assert problems(win, allowed=written) == []
+        for card in win.cards.values():
+            card.toggle.setChecked(True)  # the table view
+        assert problems(win, allowed=written) == []
+        table = win.cards["checkin"].table
+        assert all("⟦" in table.item(r, 0).text() for r in range(table.rowCount()))
+        win.show_jar()
+        jar_loaded(qtbot, win)
+        assert problems(win, allowed=written) == []
+        meta = win.jar.model.data(win.jar.model.index(0, 0), Qt.ItemDataRole.DisplayRole)
+        assert meta.startswith("a steady moment number 29\n⟦")
+    finally:
+        qapp.setPalette(palette)
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
 
 
 def test_companion_history_asks_for_the_window(monkeypatch) -> None:  # type: ignore[no-untyped-def]
