@@ -1,19 +1,19 @@
 """The composition root: the one place that knows every part and wires them together.
 
-Core decides (`Day`: what happens when), the runtime wakes us (`Wakeups`, the jump
-check, logind), the UI shows and reports intents. Everything here runs on the GUI
-thread; the calendar refresh runs in a worker and comes back through a signal.
+Core decides (`Day`: what happens when; `choices`: what fits and how it reads), the
+runtime wakes us (`Wakeups`, the jump check, logind), the UI shows and reports intents.
+Each thing has one owner: the settings the `SettingsStore` (everyone listens to its
+`changed`), the journal the `JournalWriter` (windows are handed its `save`), slow work
+`runtime.tasks` (the calendar refresh runs there and comes back on the GUI thread).
+Everything here runs on the GUI thread.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
-import re
 import sys
-import threading
 import time as time_module
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -22,13 +22,18 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from companion.core import choices
 from companion.core.clock import Clock, ScaledClock, SystemClock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
-from companion.core.exercises import Exercise, Library, choose_for_window, load_library
+from companion.core.exercises import Library, load_library
 from companion.core.journal import Journal
 from companion.core.paths import Paths, resolve_paths
-from companion.core.settings import Settings, SettingsError, load_settings, save_settings
+from companion.core.settings import CALENDAR_FIELDS, PLANNING_FIELDS, Settings
+from companion.core.writer import JournalWriter
+from companion.i18n import _
+from companion.runtime import tasks
 from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
+from companion.runtime.settings_store import SettingsStore
 from companion.ui.offer import OfferCard, headline_for
 from companion.ui.tray import (
     PAUSE_REST_OF_DAY,
@@ -42,32 +47,7 @@ from companion.ui.tray import (
 log = logging.getLogger("companion")
 
 CALENDAR_REFRESH_MS = 15 * 60 * 1000
-
-
-class _CalendarJob(QObject):
-    """Reads or fetches the calendar sources off the GUI thread.
-
-    A daemon thread rather than Qt's thread pool: Qt waits for its pool at exit, so a
-    feed that accepts a connection and never answers would hold Quit for its timeout.
-    The result comes back through `done`, a queued signal, on the GUI thread.
-    """
-
-    done = Signal(object)
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.work = work
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="calendar-refresh", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            result: object = self.work()
-        except Exception as exc:  # reported as one line; the last good plan stays
-            result = exc
-        with contextlib.suppress(RuntimeError):  # the app quit while we were reading
-            self.done.emit(result)
+APP_NAME = "Grounding Companion"  # the app's name is not translated
 
 
 class App(QObject):
@@ -92,9 +72,17 @@ class App(QObject):
         self.player_clock = player_clock or clock
         self.demo = demo
         self.messages: list[str] = []
-        self.settings = self._load_settings()
+        self.store = SettingsStore(self.paths.settings, self)
+        if self.store.problem:
+            self.messages.append(
+                _("{problem}; using the built-in defaults until it is fixed").format(
+                    problem=self.store.problem
+                )
+            )
+        self.store.changed.connect(self._settings_changed)
         self.journal = Journal(paths, clock).open()
         self.messages += self.journal.notices
+        self.writer = JournalWriter(self.journal)
         self.library = self._load_library()
         if sound is None:
             from companion.runtime.sound import Sound
@@ -102,6 +90,7 @@ class App(QObject):
             sound = Sound(self.settings.sound, ticks=self.settings.phase_ticks)
         self.sound = sound
         self.calendar_problems: tuple[str, ...] = ()
+        self._refreshing = 0  # calendar reads under way (the answer of each re-plans)
         self.day = Day(
             clock=clock, journal=self.journal, settings=self.settings, plan_for=self.plan_for
         )
@@ -127,7 +116,10 @@ class App(QObject):
         self.cards: dict[str, OfferCard] = {}
         self.windows: dict[str, QWidget] = {}
         self.player: QWidget | None = None
-        self._jobs: list[_CalendarJob] = []
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
 
     # --- start and stop ----------------------------------------------------------------
 
@@ -137,7 +129,7 @@ class App(QObject):
             log.warning("no system tray found; showing a small window instead")
         for message in self.messages:
             print(f"companion: {message}", file=sys.stderr)
-            self.view.notify("Grounding Companion", message)
+            self.view.notify(APP_NAME, message)
         self.replan()
         self.jump_timer.start()
         if self.settings.schedule_source == "calendar":
@@ -167,23 +159,22 @@ class App(QObject):
 
     # --- planning ------------------------------------------------------------------------
 
-    def _load_settings(self) -> Settings:
-        try:
-            return load_settings(self.paths.settings)
-        except SettingsError as exc:
-            self.messages.append(f"{exc}; using the built-in defaults until it is fixed")
-            return Settings()
-
     def _load_library(self) -> Library:
         library = load_library(self.paths.user_practices)
-        self.messages += [f"{p} (skipped)" for p in library.problems]
+        self.messages += [_("{problem} (skipped)").format(problem=p) for p in library.problems]
         return library
 
     def plan_for(self, day: date) -> Any:
         """Today's plan from what is known now (a calendar is served from its cache;
-        the worker refresh re-plans when it brings news)."""
-        from companion.core.calendar.sources import sessions_for
+        the worker refresh re-plans when it brings news). A standing week needs none of
+        the calendar code, so the idle app of someone without a calendar never loads it."""
         from companion.core.planner import plan_day
+
+        if self.settings.schedule_source != "calendar":
+            from companion.core.calendar.week import week_sessions
+
+            return plan_day(week_sessions(self.settings, day), self.settings, day, self.library)
+        from companion.core.calendar.sources import sessions_for
 
         found = sessions_for(self.settings, day, paths=self.paths, clock=self.clock, refresh=False)
         if found.problems:
@@ -204,24 +195,26 @@ class App(QObject):
             self.refresh_view()
 
     def refresh_calendar(self) -> None:
-        # Import the calendar libraries here, on the GUI thread: a first import inside a
-        # worker thread can crash PySide6 (seen in tests about one run in four).
-        import companion.core.calendar.fetch
-        import companion.core.calendar.ical
-        import companion.core.calendar.secrets  # noqa: F401
-        from companion.core.calendar.sources import refresh_calendars
+        """Read or fetch the calendar sources in the background; re-plan with the news."""
+        from companion.core.calendar import sources, warm
 
         settings, paths, clock = self.settings, self.paths, self.clock
-        job = _CalendarJob(lambda: refresh_calendars(settings, paths=paths, clock=clock))
-        job.done.connect(self._calendar_done)
-        self._jobs.append(job)
-        job.start()
+        self._refreshing += 1
+        tasks.run_in_background(
+            lambda: sources.refresh_calendars(settings, paths=paths, clock=clock),
+            self._calendar_done,
+            context=self,
+            prepare=warm.warm_up,
+            name="calendar-refresh",
+        )
 
-    @Slot(object)
-    def _calendar_done(self, result: object) -> None:
-        self._jobs = [j for j in self._jobs if j is not self.sender()]
-        if isinstance(result, Exception):
-            self.calendar_problems = (f"calendar: {type(result).__name__}",)
+    def _calendar_done(self, outcome: tasks.Outcome[Any]) -> None:
+        self._refreshing -= 1
+        try:
+            result = outcome.result()
+        except Exception as exc:  # one line in the tooltip; the last good plan stays
+            log.warning("the calendar refresh failed: %s", type(exc).__name__)
+            self.calendar_problems = (_("calendar: {reason}").format(reason=type(exc).__name__),)
         else:
             self.calendar_problems = tuple(getattr(result, "problems", ()))
         self.replan()
@@ -269,54 +262,24 @@ class App(QObject):
     # --- offers ----------------------------------------------------------------------------
 
     def practice_deadline(self) -> datetime | None:
-        """When a practice started now must be over, or None with no session ahead today.
-        One rule with the planner's: inside a break window, its practice end (the wrap-up
-        margin included); elsewhere PRACTICE_MARGIN before the next session."""
-        from companion.core.planner import PRACTICE_MARGIN
-
-        limits: list[datetime] = []
-        next_start = self.day.status().next_start
-        if next_start is not None:  # a session booked since may come before a window's end
-            limits.append(next_start - PRACTICE_MARGIN)
-        window = self.day.window_at(self.clock.now())
-        if window is not None:
-            limits.append(window.practice_end)
-        return min(limits, default=None)
+        """When a practice started now must be over (core/choices.py decides)."""
+        now = self.clock.now()
+        return choices.practice_deadline(
+            next_start=self.day.status().next_start, window=self.day.window_at(now)
+        )
 
     def seconds_until_next(self) -> float | None:
         """How long a practice started now may take, or None with no session ahead today."""
-        deadline = self.practice_deadline()
-        if deadline is None:
-            return None
-        return max(0.0, (deadline - self.clock.now()).total_seconds())
+        return choices.seconds_left(self.practice_deadline(), self.clock.now())
 
-    def practices_now(self) -> list[tuple[str, str]]:
-        seconds = self.seconds_until_next()
-        if seconds is None:
-            seconds = 15 * 60  # no session ahead today: anything up to a quarter hour
-        fitting = choose_for_window(
-            self.library, seconds, favourites=self.settings.favourite_practices
+    def practices_now(self) -> list[choices.Choice]:
+        return choices.practices_now(
+            self.library, self.seconds_until_next(), self.settings.favourite_practices
         )
-        return [(ex.id, label_for(ex)) for ex in _distinct(fitting)[:8]]
 
-    def _offer_choices(self, offer: Offer) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
-        """The suggested practice and up to three others that fit what is left of it."""
-        seconds = max(0.0, (offer.practice_end - self.clock.now()).total_seconds())
-        fitting = _distinct(
-            choose_for_window(
-                self.library,
-                seconds,
-                prefer_long=offer.after_heavy,
-                favourites=self.settings.favourite_practices,
-            )
-        )
-        suggested = next((ex for ex in fitting if ex.id == offer.exercise), None)
-        if suggested is None and fitting:
-            suggested = fitting[0]
-        others = [ex for ex in fitting if suggested is None or ex.id != suggested.id][:3]
-        return (
-            (suggested.id, label_for(suggested)) if suggested else None,
-            [(ex.id, label_for(ex)) for ex in others],
+    def _offer_choices(self, offer: Offer) -> choices.OfferChoices:
+        return choices.offer_choices(
+            self.library, offer, self.clock.now(), self.settings.favourite_practices
         )
 
     def show_offer(self, offer: Offer) -> None:
@@ -324,15 +287,12 @@ class App(QObject):
             return
         now = self.clock.now()
         suggestion, others = self._offer_choices(offer)
-        note = ""
-        if offer.after_heavy:
-            note = "That was a heavy one. You might give yourself the longer pause."
         card = OfferCard(
             self.clock,
             headline=headline_for(now, offer.end, offer.next_session),
             suggestion=suggestion,
             others=others,
-            note=note,
+            note=choices.heavy_note(offer),
             can_snooze=self.day.can_snooze(offer.key),
         )
         card.start.connect(lambda ex_id, k=offer.key: self._offer_taken(k, ex_id))
@@ -341,10 +301,13 @@ class App(QObject):
         self.cards[offer.key] = card
         card.place_near(self.view.anchor())
         card.show()
-        self.view.notify(
-            "A few minutes for you",
-            f"{card.headline.text()}. " + (f"Suggested: {suggestion[1]}." if suggestion else ""),
-        )
+        if suggestion is not None:
+            text = _("{headline}. Suggested: {practice}.").format(
+                headline=card.headline.text(), practice=suggestion.label
+            )
+        else:
+            text = _("{headline}.").format(headline=card.headline.text())
+        self.view.notify(_("A few minutes for you"), text)
 
     def refresh_cards(self) -> None:
         """Minutes pass while a card waits: keep its count, its choices and its snooze
@@ -373,9 +336,7 @@ class App(QObject):
             self.day.taken(key)
         else:
             self.day.expired(key)
-            self.view.notify(
-                "Grounding Companion", "Too little time is left for a practice before you go."
-            )
+            self.view.notify(APP_NAME, _("Too little time is left for a practice before you go."))
         self.hide_offer(key)
         self.on_wake()
 
@@ -418,10 +379,9 @@ class App(QObject):
         if exercise is None:
             log.warning("no practice called %r", exercise_id)
             return False
-        deadline = self.practice_deadline()
+        seconds = self.seconds_until_next()
         ends_by = None
-        if deadline is not None and self.day.session_at(self.clock.now()) is None:
-            seconds = max(0.0, (deadline - self.clock.now()).total_seconds())
+        if seconds is not None and self.day.session_at(self.clock.now()) is None:
             fitted = fit(exercise, seconds)
             if fitted is None:
                 return False
@@ -430,10 +390,15 @@ class App(QObject):
         if self.player is not None:
             self.player.close()
         player = PlayerWindow(
-            exercise, self.player_clock, self.journal, self.settings, self.sound, ends_by=ends_by
+            exercise,
+            self.player_clock,
+            self.settings,
+            self.sound,
+            save=self.writer.save,
+            settings_store=self.store,
+            ends_by=ends_by,
         )
         player.destroyed.connect(lambda *_: setattr(self, "player", None))
-        player.settingsChanged.connect(self._remember_settings)
         self.player = player
         player.show()
         player.raise_()
@@ -442,18 +407,13 @@ class App(QObject):
 
     def open_glimmer(self) -> None:
         """The glimmer prompt, not modal: an offer card stays answerable meanwhile."""
-        from companion.ui.glimmer import GlimmerDialog, make_glimmer_record
+        from companion.ui.glimmer import GlimmerDialog
 
         def build() -> QWidget:
-            dialog = GlimmerDialog(None, source="anytime")
-
-            def finished(_result: int) -> None:
-                record = make_glimmer_record(dialog, self.clock)
-                if record is not None:
-                    self.journal.add(record)
-                dialog.deleteLater()
-
-            dialog.finished.connect(finished)
+            # The dialog saves through the writer itself, and stays open with the text
+            # when the save fails.
+            dialog = GlimmerDialog(None, source="anytime", save=self.writer.save, clock=self.clock)
+            dialog.finished.connect(lambda _result: dialog.deleteLater())
             return dialog
 
         self._open_window("glimmer", build)
@@ -471,6 +431,7 @@ class App(QObject):
                 self.clock,
                 self.settings,
                 self.paths,
+                save=self.writer.save,
                 today_sessions=len(sessions),
                 today_heavy=sum(1 for s in sessions if s.heavy),
             ),
@@ -502,32 +463,21 @@ class App(QObject):
         self._open_window("plan", lambda: PlanDialog(self.day.plan, titles=titles))
 
     def open_settings(self) -> None:
-        from companion.ui.settings_window import SettingsWindow
+        from companion.ui.settings import SettingsWindow
 
         def build() -> QWidget:
+            # The window saves through the store (whose `changed` re-plans) and tests a
+            # calendar with the rules as typed and this app's clock (demo time included).
             window = SettingsWindow(
-                self.settings,
+                self.store,
                 self.paths,
                 practices=[(ex.id, ex.title) for ex in self.library],
-                test_calendar=self._test_calendar,
+                clock=self.clock,
             )
-            window.saved.connect(self.apply_settings)
             window.deleted_all.connect(self._data_deleted)
             return window
 
         self._open_window("settings", build)
-
-    def _test_calendar(self, spec: str) -> Any:
-        from companion.core.calendar.errors import CalendarError
-        from companion.core.calendar.sources import sessions_from_specs
-
-        try:
-            sessions = sessions_from_specs(
-                [spec], self.settings, self.clock.now().date(), clock=self.clock
-            )
-        except CalendarError as exc:
-            return str(exc)
-        return [(s.start, s.end, s.heavy) for s in sessions]
 
     def _open_window(self, name: str, build: Callable[[], QWidget]) -> None:
         window = self.windows.get(name)
@@ -539,30 +489,37 @@ class App(QObject):
         window.raise_()
         window.activateWindow()
 
-    @Slot(object)
-    def _remember_settings(self, settings: Settings) -> None:
-        """A window saved a preference (e.g. ratings off): keep it, nothing to re-plan."""
-        self.settings = settings
+    @Slot(object, object)
+    def _settings_changed(self, settings: Settings, names: frozenset[str]) -> None:
+        """The store saved a change (from any window): follow what it touches."""
         self.day.settings = settings
-
-    @Slot(object)
-    def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        set_level = getattr(self.sound, "set_level", None)
-        if set_level is not None:
-            set_level(settings.sound)
-        self.replan()
-        if settings.schedule_source == "calendar":
-            self.refresh_calendar()
-            self.calendar_timer.start()
-        else:
-            self.calendar_timer.stop()
+        if "sound" in names:
+            set_level = getattr(self.sound, "set_level", None)
+            if set_level is not None:
+                set_level(settings.sound)
+        if "phase_ticks" in names:
+            set_ticks = getattr(self.sound, "set_ticks", None)
+            if set_ticks is not None:
+                set_ticks(settings.phase_ticks)
+        if names & PLANNING_FIELDS:
+            self.replan()
+        if names & CALENDAR_FIELDS:
+            if settings.schedule_source == "calendar":
+                self.refresh_calendar()
+                self.calendar_timer.start()
+            else:
+                self.calendar_timer.stop()
+                self.calendar_problems = ()
+                self.refresh_view()
 
     def _data_deleted(self) -> None:
+        """ "Delete all my data" removed the files: start over on a fresh journal and the
+        built-in settings."""
         self.journal.close()
         self.journal = Journal(self.paths, self.clock).open()
         self.day.journal = self.journal
-        self.settings = Settings()
+        self.writer.journal = self.journal
+        self.store.forget()
         self.replan()
 
     # --- pauses and commands ------------------------------------------------------------
@@ -602,7 +559,7 @@ class App(QObject):
             self.view.raise_()
             self.view.activateWindow()
         else:
-            self.view.notify("Grounding Companion", "Already running here in the tray.")
+            self.view.notify(APP_NAME, _("Already running here in the tray."))
         self.bring_offer_forward()
 
     def _connect_intents(self) -> None:
@@ -617,28 +574,6 @@ class App(QObject):
         i.show_offer.connect(self.bring_offer_forward)
         i.tray_clicked.connect(self.tray_clicked)
         i.quit.connect(self.quit)
-
-
-_LENGTH_IN_TITLE = re.compile(r",\s*\d+\s+minutes?$")
-
-
-def label_for(ex: Exercise) -> str:
-    """ "Coherent breathing · 3 min": the minutes it will really take once fitted, and
-    not a second, contradicting length from a short variant's title."""
-    minutes = max(1, round(ex.total_seconds / 60))
-    return f"{_LENGTH_IN_TITLE.sub('', ex.title)} · {minutes} min"
-
-
-def _distinct(exercises: list[Exercise]) -> list[Exercise]:
-    """One entry per label: a practice and its short variant fitted to the same minutes
-    would read the same."""
-    seen: set[str] = set()
-    out = []
-    for ex in exercises:
-        if (label := label_for(ex)) not in seen:
-            seen.add(label)
-            out.append(ex)
-    return out
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -672,8 +607,12 @@ def build(
         # A demo minute passes in a second or two: check the clock (and refresh a waiting
         # card's count) once a demo minute, not once a real one.
         app.jump_timer.setInterval(max(1000, int(JUMP_CHECK_MS / speed)))
-        save_settings(paths.settings, app.settings)
-        print(f"Demo: a compressed day ({speed:g}x) with a throwaway journal in {paths.data}")
+        app.store.replace(app.settings)  # the demo's folder shows its settings like a real one
+        print(
+            _("Demo: a compressed day ({speed}x) with a throwaway journal in {folder}").format(
+                speed=f"{speed:g}", folder=paths.data
+            )
+        )
         return app
     return App(paths, SystemClock(), intents=intents, view=view)
 
@@ -692,20 +631,24 @@ def open_standalone(which: str, args: argparse.Namespace) -> int:
     qapp = make_qapp()
     qapp.setQuitOnLastWindowClosed(True)
     clock = SystemClock()
-    try:
-        settings = load_settings(paths.settings)
-    except SettingsError as exc:
-        print(f"companion: {exc}; using the built-in defaults for now", file=sys.stderr)
-        settings = Settings()
+    store = SettingsStore(paths.settings)
+    if store.problem:
+        print(
+            "companion: "
+            + _("{problem}; using the built-in defaults for now").format(problem=store.problem),
+            file=sys.stderr,
+        )
+    settings = store.settings
     journal = Journal(paths, clock).open()
     for notice in journal.notices:
         print(f"companion: {notice}", file=sys.stderr)
+    save = JournalWriter(journal).save
     window: QWidget
     if which == "glimmer":
         from companion.ui.glimmer import ask_glimmer
 
-        saved = ask_glimmer(None, journal, clock, "anytime")
-        print("Glimmer saved. Thank you for noticing it." if saved else "Nothing saved.")
+        saved = ask_glimmer(None, save, clock, "anytime")
+        print(_("Glimmer saved. Thank you for noticing it.") if saved else _("Nothing saved."))
         return 0
     if which == "reflect":
         from companion.ui.reflection import ReflectionWindow
@@ -723,13 +666,15 @@ def open_standalone(which: str, args: argparse.Namespace) -> int:
             }
         except Exception:  # counts are a nicety; the window works without them
             counts = {}
-        window = ReflectionWindow(journal, clock, settings, paths, **counts)
+        window = ReflectionWindow(journal, clock, settings, paths, save=save, **counts)
     elif which == "history":
         from companion.ui.history import HistoryWindow
 
         window = HistoryWindow(journal, clock, settings)
     else:
-        QMessageBox.information(None, "Grounding Companion", f"Nothing to open for {which!r}.")
+        QMessageBox.information(
+            None, APP_NAME, _("Nothing to open for {which!r}.").format(which=which)
+        )
         return 1
     window.show()
     return int(qapp.exec())

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 from companion.core.paths import resolve_paths
+from companion.i18n import _
 
 
 def make_qapp():  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    from companion.ui import style
+    from companion.ui import style, text
 
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -31,6 +32,7 @@ def make_qapp():  # type: ignore[no-untyped-def]
     app.setDesktopFileName("grounding-companion")
     app.setQuitOnLastWindowClosed(False)
     style.apply(app)
+    text.install()  # every time the app writes, core messages included, in the locale's form
     return app
 
 
@@ -40,7 +42,7 @@ def no_display_reason() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return (
+    return _(
         "no desktop session found (neither DISPLAY nor WAYLAND_DISPLAY is set); start "
         "Grounding Companion from your desktop, or see `companion doctor`"
     )
@@ -61,7 +63,7 @@ def run_app(args: argparse.Namespace) -> int:
     paths.ensure()
     logs.install_excepthook(logs.setup(paths))
     if single.send(paths.data, "show"):
-        print("Grounding Companion is already running; brought it forward.")
+        print(_("Grounding Companion is already running; brought it forward."))
         return 0
 
     from PySide6.QtCore import QTimer
@@ -72,15 +74,17 @@ def run_app(args: argparse.Namespace) -> int:
     server = single.Server(paths.data, lambda command: None)
     if not server.listen():  # another app holds this data folder
         if single.send(paths.data, "show"):
-            print("Grounding Companion is already running; brought it forward.")
+            print(_("Grounding Companion is already running; brought it forward."))
             return 0
         raise UserError(
-            "Grounding Companion is already running for this data folder but did not "
-            "answer; not starting a second copy (two would offer every break twice)"
+            _(
+                "Grounding Companion is already running for this data folder but did not "
+                "answer; not starting a second copy (two would offer every break twice)"
+            )
         )
     intents = Intents()
     view = make_view(intents)
-    view.set_status_text("Getting ready…")
+    view.set_status_text(_("Getting ready…"))
     view.show()
     if os.environ.get("COMPANION_BENCH_SHOWN"):
         print(f"shown {time.time():.6f}", flush=True)

@@ -44,12 +44,17 @@ class FakeWakeups(QObject):
 class FakeSound:
     def __init__(self) -> None:
         self.played: list[str] = []
+        self.levels: list[str] = []
+        self.ticks: list[bool] = []
 
     def play(self, event: str) -> None:
         self.played.append(event)
 
     def set_level(self, level: str) -> None:
-        pass
+        self.levels.append(level)
+
+    def set_ticks(self, enabled: bool) -> None:
+        self.ticks.append(enabled)
 
 
 @pytest.fixture
@@ -408,3 +413,41 @@ def test_the_minute_check_leaves_an_unchanged_practice_menu_alone(app: App) -> N
     clock.advance(4 * 60)  # 09:56: less fits now, so the menu changes
     app.check_clock()
     assert [a.text() for a in app.view.practices_menu.actions()] != labels
+
+
+# --- one owner for the settings, one writer for the journal ---------------------------------
+
+
+def test_a_setting_saved_anywhere_reaches_the_running_day(app: App) -> None:
+    """Whoever saves through the store (the settings window, the player), the app follows
+    at once: the break after the first session moves with the time kept for notes."""
+    plan = app.day.plan
+    assert plan is not None
+    first = plan.breaks[0].start
+    app.store.update(grace_minutes=5)
+    moved = app.day.plan
+    assert moved is not None and moved.breaks[0].start == first + timedelta(minutes=5)
+    assert app.day.settings.grace_minutes == 5
+
+
+def test_sound_settings_reach_the_sound_without_a_restart(app: App) -> None:
+    sound: FakeSound = app.sound  # type: ignore[assignment]
+    app.store.update(sound="quiet", phase_ticks=True)
+    assert sound.levels == ["quiet"] and sound.ticks == [True]
+    app.store.update(ratings=False)  # nothing to do with sound: the sound is left alone
+    assert sound.levels == ["quiet"] and sound.ticks == [True]
+
+
+def test_after_deleting_everything_the_app_writes_to_a_fresh_journal(app: App) -> None:
+    from companion.core.records import GlimmerRecord
+    from companion.core.settings import Settings
+
+    app.store.update(grace_minutes=5)
+    old = app.journal
+    app.paths.settings.unlink()  # what the settings window deleted
+    app._data_deleted()
+    assert app.settings == Settings()
+    assert app.journal is not old and app.writer.journal is app.journal
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    assert app.writer.save(GlimmerRecord(at=clock.now(), text="a small good moment"))
+    assert [g.text for g in app.journal.query(GlimmerRecord)] == ["a small good moment"]

@@ -57,3 +57,14 @@ def test_a_failed_write_is_one_calm_line_and_never_the_text(
     assert told == [saved.message]
     assert "Anna" not in caplog.text and "laughed" not in caplog.text
     assert "glimmer" in caplog.text
+
+
+def test_a_failed_practice_record_does_not_claim_typed_words() -> None:
+    from companion.core.records import PracticeRecord
+
+    record = PracticeRecord(
+        at=NOON, exercise="box-5", planned_seconds=300, actual_seconds=300, completed=True
+    )
+    saved = JournalWriter(_FullDisk()).save(record)  # type: ignore[arg-type]
+    assert not saved
+    assert saved.message == "Not saved: No space left on device. Try again in a moment."

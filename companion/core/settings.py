@@ -145,6 +145,34 @@ class Settings:
         return new
 
 
+#: The settings whose change means reading the calendar again.
+CALENDAR_FIELDS = frozenset(
+    {
+        "schedule_source",
+        "calendars",
+        "allow_http",
+        "include_keywords",
+        "exclude_keywords",
+        "heavy_keywords",
+        "max_session_minutes",
+    }
+)
+#: The settings whose change means planning the day again.
+PLANNING_FIELDS = CALENDAR_FIELDS | {
+    "week",
+    "one_offs",
+    "working_start",
+    "working_end",
+    "min_gap_minutes",
+    "grace_minutes",
+    "wrapup_minutes",
+    "reflection_delay_minutes",
+    "reflection_time",
+    "reflection_on_free_days",
+    "favourite_practices",
+}
+
+
 # --- validation ---------------------------------------------------------------------------
 
 #: Every whole-number range in one place: the validators below and the windows' spin

@@ -46,11 +46,18 @@ class Saved:
 Save = Callable[["Record"], Saved]
 
 
-def failure_line(reason: str) -> str:
-    """The one line a person sees when something they wrote could not be saved."""
-    return _("Not saved: {reason}. What you wrote is still here; try again in a moment.").format(
-        reason=reason
-    )
+#: Records that hold the person's own words: a failed save says those words are kept.
+TYPED = frozenset({"glimmer", "reflection"})
+
+
+def failure_line(reason: str, kind: str = "glimmer") -> str:
+    """The one line a person sees when a record could not be saved: for their own words
+    (a glimmer, a reflection) that the words are still there; else, just to try again."""
+    if kind in TYPED:
+        return _(
+            "Not saved: {reason}. What you wrote is still here; try again in a moment."
+        ).format(reason=reason)
+    return _("Not saved: {reason}. Try again in a moment.").format(reason=reason)
 
 
 def _reason(exc: BaseException) -> str:
@@ -76,7 +83,7 @@ class JournalWriter:
         except (JournalError, LockTimeout, OSError) as exc:
             reason = _reason(exc)
             log.warning("could not save the %s to the journal: %s", record.kind, reason)
-            line = failure_line(reason)
+            line = failure_line(reason, record.kind)
             if self.on_failure is not None:
                 self.on_failure(line)
             return Saved(False, line)

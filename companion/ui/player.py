@@ -242,7 +242,7 @@ class PlayerWindow(QWidget):
 
         # A gentle note in the warm colour (never alarm red).
         self.note_label = QLabel(_(WARN_TEXT))
-        self.note_label.setObjectName("note-title")
+        self.note_label.setObjectName("gentle")
         self.note_label.setWordWrap(True)
         self.note_label.setFont(style.font(1.05))
         self.note_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)

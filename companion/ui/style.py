@@ -3,11 +3,12 @@ generous type that survives 150 % scaling (sizes in points, layouts not fixed in
 
 `apply(app)` sets the palette and the one app-wide stylesheet (`stylesheet`), keyed on
 object names that `companion.ui.kit` gives its widgets: "primary" (the one main action
-of a window), "muted" and "hint" (secondary text), "heading", "error", "card", "note",
-"chip", "link". No window sets a stylesheet of its own, so the primary action, a hint or
-a card looks the same everywhere, and keyboard focus shows the same way on every
-control. Painted widgets ask `palette_colors(widget)` for the few colours the platform
-palette has no role for (the pacer's fill, a gentle accent).
+of a window), "muted" and "hint" (secondary text), "heading", "error", "gentle" (a warm
+word, never alarm red), "value", "card", "note", "chip", "link", "danger", "rating".
+No window sets a stylesheet of its own, so the primary action, a hint or a card looks
+the same everywhere, and keyboard focus shows the same way on every control. Painted
+widgets ask `palette_colors(widget)` for the few colours the platform palette has no
+role for (the pacer's fill, a gentle accent).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def stylesheet(c: Colors) -> str:
     return f"""
 QLabel#muted, QLabel#hint {{ color: {muted}; }}
 QLabel#error {{ color: {warm}; }}
-QLabel#note-title {{ color: {warm}; }}
+QLabel#note-title, QLabel#gentle {{ color: {warm}; }}
 QLabel#value {{ color: {accent}; font-weight: bold; }}
 QFrame#card {{ border: 1px solid {ring}; border-radius: 10px; }}
 QFrame#note {{ border: 1px solid {warm}; border-radius: 10px; }}
@@ -124,6 +125,7 @@ QPushButton#primary {{ background: {accent}; color: {bg}; border: 2px solid {acc
 QPushButton#primary:hover {{ border-color: {text}; }}
 QPushButton#primary:focus {{ border: 2px solid {text}; }}
 QPushButton#primary:disabled {{ background: {ring}; border-color: {ring}; color: {muted}; }}
+QPushButton#rating {{ padding: 0.35em 0.45em; }}
 QPushButton#chip {{ border-radius: 0.8em; padding: 0.3em 0.9em; background: transparent; }}
 QPushButton#chip:checked {{ background: {accent}; color: {bg}; border-color: {accent}; }}
 QPushButton#chip:focus {{ border: 2px solid {accent}; }}
