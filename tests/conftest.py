@@ -66,3 +66,38 @@ def pseudo_locale() -> Iterator[None]:
     i18n.use(i18n.PSEUDO)
     yield
     i18n.use("en")
+
+
+@pytest.fixture
+def house_style(qapp):  # type: ignore[no-untyped-def]
+    """The app's palette, font and one stylesheet, as the running app has them."""
+    from companion.ui import style
+
+    style.apply(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _app_look_restored() -> Iterator[None]:
+    """A test that gives the app its look (style.apply) leaves the next one as it found
+    it: palette, font and stylesheet are app-wide."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    saved = (app.palette(), app.font(), app.styleSheet()) if app is not None else None
+    yield
+    app = QApplication.instance()
+    if app is None or not isinstance(app, QApplication):
+        return
+    if saved is None:
+        from PySide6.QtGui import QFont, QPalette
+
+        if app.styleSheet():
+            app.setStyleSheet("")
+            app.setPalette(QPalette())
+            app.setFont(QFont())
+        return
+    palette, font, sheet = saved
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setFont(font)

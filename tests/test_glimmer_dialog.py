@@ -242,21 +242,6 @@ def test_ask_glimmer_keeps_the_prompt_open_while_the_save_fails(qtbot: QtBot) ->
 # --- under the pseudo-locale -------------------------------------------------------------------
 
 
-@pytest.fixture
-def house_style(qapp: QApplication):  # type: ignore[no-untyped-def]
-    """The app's palette, font and one stylesheet, as the running app has them."""
-    from PySide6.QtGui import QFont, QPalette
-
-    from companion.ui import style
-
-    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
-    style.apply(qapp)
-    yield
-    qapp.setPalette(saved[0])
-    qapp.setFont(saved[1])
-    qapp.setStyleSheet(saved[2])
-
-
 @pytest.mark.parametrize("source", ["after-session", "anytime", "reflection"])
 def test_the_prompt_is_translated_and_nothing_is_cut_off(
     pseudo_locale: None, house_style: None, qtbot: QtBot, source: str

@@ -123,21 +123,6 @@ def test_the_rounded_region_is_exact_and_symmetric() -> None:
 # --- under the pseudo-locale -------------------------------------------------------------------
 
 
-@pytest.fixture
-def house_style(qapp):  # type: ignore[no-untyped-def]
-    """The app's palette, font and one stylesheet, as the running app has them."""
-    from PySide6.QtGui import QFont, QPalette
-
-    from companion.ui import style
-
-    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
-    style.apply(qapp)
-    yield
-    qapp.setPalette(saved[0])
-    qapp.setFont(saved[1])
-    qapp.setStyleSheet(saved[2])
-
-
 def test_the_card_is_translated_and_nothing_is_cut_off(pseudo_locale, house_style, qtbot) -> None:  # type: ignore[no-untyped-def]
     from tests.pseudo_walk import problems
 

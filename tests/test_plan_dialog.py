@@ -95,21 +95,6 @@ def test_close_is_the_plain_primary_action(qtbot) -> None:  # type: ignore[no-un
     assert not dialog.isVisible()
 
 
-@pytest.fixture
-def house_style(qapp):  # type: ignore[no-untyped-def]
-    """The app's palette, font and one stylesheet, as the running app has them."""
-    from PySide6.QtGui import QFont, QPalette
-
-    from companion.ui import style
-
-    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
-    style.apply(qapp)
-    yield
-    qapp.setPalette(saved[0])
-    qapp.setFont(saved[1])
-    qapp.setStyleSheet(saved[2])
-
-
 @pytest.mark.parametrize("free", [False, True])
 def test_the_plan_is_translated_and_nothing_is_cut_off(
     pseudo_locale, house_style, qtbot, free: bool

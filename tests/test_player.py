@@ -784,21 +784,6 @@ def test_a_preference_that_cannot_be_kept_is_one_log_line_and_the_practice_goes_
 # --- every page under the pseudo-locale ---------------------------------------------------------
 
 
-@pytest.fixture
-def house_style(qapp: QApplication):  # type: ignore[no-untyped-def]
-    """The app's palette, font and one stylesheet, as the running app has them."""
-    from PySide6.QtGui import QFont, QPalette
-
-    from companion.ui import style
-
-    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
-    style.apply(qapp)
-    yield
-    qapp.setPalette(saved[0])
-    qapp.setFont(saved[1])
-    qapp.setStyleSheet(saved[2])
-
-
 def pseudo_practice() -> Exercise:
     return Exercise(
         id="pseudo",

@@ -43,21 +43,6 @@ def test_pngs_match_their_svgs(qapp) -> None:  # type: ignore[no-untyped-def]
 # --- the menu and the stand-in window, in the person's language -----------------------------
 
 
-@pytest.fixture
-def house_style(qapp):  # type: ignore[no-untyped-def]
-    """The app's palette, font and one stylesheet, as the running app has them."""
-    from PySide6.QtGui import QFont, QPalette
-
-    from companion.ui import style
-
-    saved = (QPalette(qapp.palette()), QFont(qapp.font()), qapp.styleSheet())
-    style.apply(qapp)
-    yield
-    qapp.setPalette(saved[0])
-    qapp.setFont(saved[1])
-    qapp.setStyleSheet(saved[2])
-
-
 PRACTICES = [("box-5", "Box breathing · 5 min"), ("feet-on-the-floor", "Feet on the floor · 2 min")]
 
 
