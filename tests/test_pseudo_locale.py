@@ -1,0 +1,85 @@
+"""Every window of the running app under the pseudo-locale (COMPANION_LANG=pseudo): each
+visible string is marked for translation (wrapped in ⟦ ⟧) and nothing is cut off when the
+words are about 40 % longer. One walk through the app as a person meets it: the tray's
+stand-in window and its menus, an offer card, Today's plan, the glimmer prompt, the
+practice player, the reflection, Look back and every tab of the settings.
+
+Each window's own tests walk its other states (errors, empty days, dialogs); this one
+makes sure no window of the app is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from companion.app import App
+from companion.core.clock import FakeClock
+from companion.core.paths import resolve_paths
+from tests.pseudo_walk import problems
+from tests.test_app import MONDAY, FakeSound, FakeWakeups, local, step_to
+
+
+@pytest.fixture
+def app(qtbot, data_dir, pseudo_locale, house_style) -> Iterator[App]:  # type: ignore[no-untyped-def]
+    clock = FakeClock(local(MONDAY, 9, 40))
+    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=False, sound=FakeSound())
+    a.start()
+    yield a
+    for card in list(a.cards.values()):
+        card.close()
+    for w in list(a.windows.values()):
+        w.close()
+    if a.player is not None:
+        a.player.close()
+    a.view.hide()
+    a.wakeups.shutdown()
+    a.journal.close()
+
+
+def walk(qtbot, window: QWidget, allowed: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    qtbot.waitExposed(window)
+    window.resize(window.size())  # laid out as shown
+    return problems(window, allowed=allowed)
+
+
+def test_every_window_of_the_app_is_translated_and_nothing_is_cut_off(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
+    data = [str(app.paths.data), str(app.paths.config)]
+    found: dict[str, list[str]] = {}
+
+    found["stand-in window and menus"] = walk(qtbot, app.view, data)  # type: ignore[arg-type]
+
+    step_to(app, local(MONDAY, 9, 50))  # the first session has ended
+    (card,) = app.cards.values()
+    found["offer card"] = walk(qtbot, card, data)
+
+    for intent, name in (
+        (app.intents.plan, "plan"),
+        (app.intents.glimmer, "glimmer"),
+        (app.intents.reflect, "reflect"),
+        (app.intents.settings, "settings"),
+    ):
+        intent.emit()
+        found[name] = walk(qtbot, app.windows[name], data)
+
+    settings = app.windows["settings"]
+    tabs = settings.findChild(QTabWidget)
+    assert tabs is not None and tabs.count() == 4
+    for i in range(1, tabs.count()):
+        tabs.setCurrentIndex(i)
+        found[f"settings tab {i + 1}"] = walk(qtbot, settings, data)
+
+    app.intents.history.emit()
+    history = app.windows["history"]
+    qtbot.waitUntil(lambda: getattr(history, "current", None) is not None, timeout=5000)
+    found["look back"] = walk(qtbot, history, data)
+
+    app.clock.advance(2)  # type: ignore[attr-defined]  # past the card's click guard
+    assert card.main_button is not None
+    card.main_button.click()
+    assert app.player is not None
+    found["player"] = walk(qtbot, app.player, data)
+
+    assert {k: v for k, v in found.items() if v} == {}
