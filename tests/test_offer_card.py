@@ -146,3 +146,26 @@ def test_the_card_is_translated_and_nothing_is_cut_off(pseudo_locale, house_styl
     qtbot.waitExposed(card)
     assert problems(card, allowed=[*data, note]) == []
     assert card.main_button is not None and card.main_button.objectName() == "primary"
+
+
+def test_a_long_practice_name_is_never_cut_on_its_button(house_style, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """In a longer language or at 150 %, the suggested practice's name can be wider than
+    two thirds of the screen (where QWidget.adjustSize stops): the card still fits it."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen().availableGeometry().width()
+    label = "A long practice name " * 2
+    card = OfferCard(
+        FakeClock(datetime(2026, 3, 2, 10, 50, tzinfo=TZ)),
+        headline="Session ended",
+        suggestion=("x", label),
+    )
+    qtbot.addWidget(card)
+    while card.main_button is not None and card.main_button.sizeHint().width() < screen * 0.75:
+        label += "and longer "
+        card.set_choices(("x", label))
+    card.show()
+    card.place_near(None)
+    assert card.main_button is not None
+    assert card.main_button.width() >= card.main_button.sizeHint().width()
+    assert card.width() <= screen

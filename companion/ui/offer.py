@@ -164,7 +164,21 @@ class OfferCard(QFrame):
                 self._choices_box.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
                 self.other_buttons.append(b)
         if self.isVisible():
-            self.adjustSize()
+            self.fit()
+
+    def fit(self) -> None:
+        """As wide as the widest choice needs, never wider than the screen, and as tall
+        as that width needs. (QWidget.adjustSize would cap a window at two thirds of the
+        screen and cut a long practice name on its button at 150 % or in a longer
+        language.)"""
+        layout = self.layout()
+        layout.activate()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().width() - 32 if screen else 1280
+        width = min(max(layout.minimumSize().width(), self.sizeHint().width()), room)
+        width = max(width, self.minimumWidth())
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.resize(width, max(height, layout.minimumSize().height()))
 
     def refresh(
         self,
@@ -218,7 +232,7 @@ class OfferCard(QFrame):
     def place_near(self, anchor: QRect | None) -> None:
         """Near the tray icon, leaving room beside it for the desktop's own notification
         (which appears in that corner and must not cover the card's buttons)."""
-        self.adjustSize()
+        self.fit()
         screen = QGuiApplication.primaryScreen()
         area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
         margin = 16

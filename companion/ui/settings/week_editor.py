@@ -150,9 +150,10 @@ class WeekEditor(QWidget):
         for _day in range(7):
             self.days.addItem(QListWidgetItem())
         self.days.setSpacing(3)
-        # Narrow (a long translation at 150 %): the count is shortened with "…", the
-        # day's name stays; no sideways scrolling inside the list.
-        self.days.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Narrow (a long translation at 150 %): the count goes onto a second line, so
+        # nothing is cut or shortened; no sideways scrolling inside the list.
+        self.days.setWordWrap(True)
+        self.days.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.days.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.days.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.days)
