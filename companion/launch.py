@@ -31,7 +31,7 @@ def make_qapp():  # type: ignore[no-untyped-def]
     app.setOrganizationName("grounding-companion")
     app.setDesktopFileName("grounding-companion")
     app.setQuitOnLastWindowClosed(False)
-    style.apply(app)
+    style.apply(app, defer_stylesheet=True)  # styled when the first window is built
     text.install()  # every time the app writes, core messages included, in the locale's form
     return app
 

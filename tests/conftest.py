@@ -88,6 +88,7 @@ def _app_look_restored() -> Iterator[None]:
     app = QApplication.instance()
     if app is None or not isinstance(app, QApplication):
         return
+    app.setProperty("companion-stylesheet", None)  # a stylesheet make_qapp deferred
     if saved is None:
         from PySide6.QtGui import QFont, QPalette
 

@@ -451,3 +451,25 @@ def test_after_deleting_everything_the_app_writes_to_a_fresh_journal(app: App) -
     clock: FakeClock = app.clock  # type: ignore[assignment]
     assert app.writer.save(GlimmerRecord(at=clock.now(), text="a small good moment"))
     assert [g.text for g in app.journal.query(GlimmerRecord)] == ["a small good moment"]
+
+
+def test_the_look_arrives_with_the_first_window_not_before(qtbot, qapp, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A tray icon alone has nothing to style: the app-wide stylesheet (about 0.6 MiB of
+    idle memory) is given when the first window is built, here the offer card."""
+    from companion.ui import style
+
+    style.apply(qapp, defer_stylesheet=True)  # as make_qapp does at start-up
+    clock = FakeClock(local(MONDAY, 9, 40))
+    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
+    a.view.notify = lambda title, text: None  # type: ignore[method-assign]
+    a.start()
+    try:
+        assert qapp.styleSheet() == ""
+        step_to(a, local(MONDAY, 9, 50))
+        assert a.cards
+        assert "QPushButton#primary" in qapp.styleSheet()
+    finally:
+        for c in list(a.cards.values()):
+            c.close()
+        a.view.hide()
+        a.journal.close()

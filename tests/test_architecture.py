@@ -56,8 +56,9 @@ def test_cli_commands_without_windows_do_not_import_qt(tmp_path: Path) -> None:
 # What the idle tray app has loaded is most of its idle memory (DESIGN.md: the floor +
 # 25 MiB; bench/idle.py measures it). These each cost megabytes and the app needs none of
 # them while it sits in the tray: asyncio and ssl (through APScheduler), QtNetwork (the
-# single-instance socket), OpenSSL through hashlib / hmac / secrets.
-HEAVY_AT_IDLE = ("asyncio", "ssl", "_ssl", "_hashlib", "hmac", "PySide6.QtNetwork")
+# single-instance socket), OpenSSL through hashlib / hmac / secrets, html (its entity
+# tables, about 0.5 MiB; ui/text.escape imports it when a window first needs it).
+HEAVY_AT_IDLE = ("asyncio", "ssl", "_ssl", "_hashlib", "hmac", "PySide6.QtNetwork", "html")
 
 
 def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:

@@ -47,6 +47,7 @@ W = TypeVar("W", bound=QWidget)
 
 def named(widget: W, name: str, description: str = "") -> W:
     """Give a widget its accessible name (and a description, shown as its tooltip)."""
+    style.ensure_stylesheet()  # the first window built gives the app its look
     widget.setAccessibleName(name)
     if description:
         widget.setAccessibleDescription(description)
@@ -58,6 +59,7 @@ def named(widget: W, name: str, description: str = "") -> W:
 
 
 def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
+    style.ensure_stylesheet()  # the first window built gives the app its look
     label = QLabel(text)
     label.setObjectName(object_name)
     label.setWordWrap(wrap)
@@ -100,6 +102,7 @@ def show_error(label: QLabel, text: str) -> None:
 
 
 def card(object_name: str = "card") -> QFrame:
+    style.ensure_stylesheet()
     frame = QFrame()
     frame.setObjectName(object_name)
     return frame

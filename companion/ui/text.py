@@ -8,7 +8,6 @@ Every count goes through `ngettext` here, so no window writes `f"{n} session{'s'
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, QLocale, QTime
@@ -19,6 +18,8 @@ from companion.i18n import _, ngettext, pgettext
 
 def escape(text: str) -> str:
     """Text a person typed, safe inside a rich-text label."""
+    import html  # on first use: its entity tables cost the idle tray app about 0.5 MiB
+
     return html.escape(text, quote=False)
 
 
