@@ -19,18 +19,18 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.core import choices
 from companion.core.clock import Clock, ScaledClock, SystemClock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
 from companion.core.exercises import Library, load_library
 from companion.core.journal import Journal
-from companion.core.paths import Paths, resolve_paths
+from companion.core.paths import Paths, data_to_delete, delete_paths
 from companion.core.settings import CALENDAR_FIELDS, PLANNING_FIELDS, Settings
 from companion.core.writer import JournalWriter
-from companion.i18n import _
+from companion.i18n import APP_NAME, _
 from companion.runtime import tasks
 from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
 from companion.runtime.settings_store import SettingsStore
@@ -47,7 +47,6 @@ from companion.ui.tray import (
 log = logging.getLogger("companion")
 
 CALENDAR_REFRESH_MS = 15 * 60 * 1000
-APP_NAME = "Grounding Companion"  # the app's name is not translated
 
 
 class App(QObject):
@@ -90,7 +89,14 @@ class App(QObject):
             sound = Sound(self.settings.sound, ticks=self.settings.phase_ticks)
         self.sound = sound
         self.calendar_problems: tuple[str, ...] = ()
-        self._refreshing = 0  # calendar reads under way (the answer of each re-plans)
+        # One calendar read at a time: a request meanwhile reads again, with the settings
+        # of that moment, once the running one is back (so an older read never overwrites
+        # a newer one); `_erased` counts "Delete all my data", so a read that began before
+        # it cannot bring back what it cached.
+        self._reading = False
+        self._read_again = False
+        self._erased = 0
+        self._quitting = False
         self.day = Day(
             clock=clock, journal=self.journal, settings=self.settings, plan_for=self.plan_for
         )
@@ -129,7 +135,7 @@ class App(QObject):
             log.warning("no system tray found; showing a small window instead")
         for message in self.messages:
             print(f"companion: {message}", file=sys.stderr)
-            self.view.notify(APP_NAME, message)
+            self.view.notify(_(APP_NAME), message)
         self.replan()
         self.jump_timer.start()
         if self.settings.schedule_source == "calendar":
@@ -141,6 +147,7 @@ class App(QObject):
             QTimer.singleShot(0, self.quit)
 
     def quit(self) -> None:
+        self._quitting = True  # a calendar read that comes back now changes nothing
         self.wakeups.shutdown()
         self.jump_timer.stop()
         self.calendar_timer.stop()
@@ -198,25 +205,43 @@ class App(QObject):
         """Read or fetch the calendar sources in the background; re-plan with the news."""
         from companion.core.calendar import sources, warm
 
-        settings, paths, clock = self.settings, self.paths, self.clock
-        self._refreshing += 1
+        if self._reading:
+            self._read_again = True  # with the settings as they will be then
+            return
+        self._reading, self._read_again = True, False
+        settings, paths, clock, erased = self.settings, self.paths, self.clock, self._erased
         tasks.run_in_background(
             lambda: sources.refresh_calendars(settings, paths=paths, clock=clock),
-            self._calendar_done,
+            lambda outcome: self._calendar_done(outcome, erased),
             context=self,
             prepare=warm.warm_up,
             name="calendar-refresh",
         )
 
-    def _calendar_done(self, outcome: tasks.Outcome[Any]) -> None:
-        self._refreshing -= 1
-        try:
-            result = outcome.result()
-        except Exception as exc:  # one line in the tooltip; the last good plan stays
-            log.warning("the calendar refresh failed: %s", type(exc).__name__)
-            self.calendar_problems = (_("calendar: {reason}").format(reason=type(exc).__name__),)
-        else:
-            self.calendar_problems = tuple(getattr(result, "problems", ()))
+    def _calendar_done(self, outcome: tasks.Outcome[Any], erased: int) -> None:
+        self._reading = False
+        if self._quitting:
+            return
+        if erased != self._erased:
+            # Everything was deleted while this read ran: what it cached goes too.
+            cache = self.paths.calendar_cache.name
+            delete_paths([p for p in data_to_delete(self.paths) if p.name.startswith(cache)])
+        calendar = self.settings.schedule_source == "calendar"
+        if self._read_again and calendar:
+            self.refresh_calendar()  # this answer is already out of date
+            return
+        if not calendar:
+            self.calendar_problems = ()  # switched to a standing week meanwhile
+        elif erased == self._erased:
+            try:
+                result = outcome.result()
+            except Exception as exc:  # one line in the tooltip; the last good plan stays
+                log.warning("the calendar refresh failed: %s", type(exc).__name__)
+                self.calendar_problems = (
+                    _("calendar: {reason}").format(reason=type(exc).__name__),
+                )
+            else:
+                self.calendar_problems = tuple(getattr(result, "problems", ()))
         self.replan()
 
     # --- the clock reaches something ------------------------------------------------------
@@ -336,7 +361,9 @@ class App(QObject):
             self.day.taken(key)
         else:
             self.day.expired(key)
-            self.view.notify(APP_NAME, _("Too little time is left for a practice before you go."))
+            self.view.notify(
+                _(APP_NAME), _("Too little time is left for a practice before you go.")
+            )
         self.hide_offer(key)
         self.on_wake()
 
@@ -480,9 +507,13 @@ class App(QObject):
         self._open_window("settings", build)
 
     def _open_window(self, name: str, build: Callable[[], QWidget]) -> None:
+        """Bring the window forward, or build it. Closing one deletes it, so it is built
+        fresh each time (today's date, the settings as they are; a draft keeps what was
+        typed) and holds no memory while the app idles."""
         window = self.windows.get(name)
         if window is None:
             window = build()
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(lambda *_, n=name: self.windows.pop(n, None))
             self.windows[name] = window
         window.show()
@@ -515,6 +546,7 @@ class App(QObject):
     def _data_deleted(self) -> None:
         """ "Delete all my data" removed the files: start over on a fresh journal and the
         built-in settings."""
+        self._erased += 1  # a calendar read under way must not bring its cache back
         self.journal.close()
         self.journal = Journal(self.paths, self.clock).open()
         self.day.journal = self.journal
@@ -559,7 +591,7 @@ class App(QObject):
             self.view.raise_()
             self.view.activateWindow()
         else:
-            self.view.notify(APP_NAME, _("Already running here in the tray."))
+            self.view.notify(_(APP_NAME), _("Already running here in the tray."))
         self.bring_offer_forward()
 
     def _connect_intents(self) -> None:
@@ -615,66 +647,3 @@ def build(
         )
         return app
     return App(paths, SystemClock(), intents=intents, view=view)
-
-
-def open_standalone(which: str, args: argparse.Namespace) -> int:
-    """`companion glimmer` / `reflect` / `history` with no app running: just that window."""
-    from companion.cli import UserError
-    from companion.launch import no_display_reason
-
-    reason = no_display_reason()
-    if reason:
-        raise UserError(reason)
-    paths = resolve_paths(getattr(args, "data_dir", None)).ensure()
-    from companion.launch import make_qapp
-
-    qapp = make_qapp()
-    qapp.setQuitOnLastWindowClosed(True)
-    clock = SystemClock()
-    store = SettingsStore(paths.settings)
-    if store.problem:
-        print(
-            "companion: "
-            + _("{problem}; using the built-in defaults for now").format(problem=store.problem),
-            file=sys.stderr,
-        )
-    settings = store.settings
-    journal = Journal(paths, clock).open()
-    for notice in journal.notices:
-        print(f"companion: {notice}", file=sys.stderr)
-    save = JournalWriter(journal).save
-    window: QWidget
-    if which == "glimmer":
-        from companion.ui.glimmer import ask_glimmer
-
-        saved = ask_glimmer(None, save, clock, "anytime")
-        print(_("Glimmer saved. Thank you for noticing it.") if saved else _("Nothing saved."))
-        return 0
-    if which == "reflect":
-        from companion.ui.reflection import ReflectionWindow
-
-        counts: dict[str, int] = {}
-        try:
-            from companion.core.calendar.sources import sessions_for
-
-            found = sessions_for(
-                settings, clock.now().date(), paths=paths, clock=clock, refresh=False
-            )
-            counts = {
-                "today_sessions": len(found.sessions),
-                "today_heavy": sum(1 for s in found.sessions if s.heavy),
-            }
-        except Exception:  # counts are a nicety; the window works without them
-            counts = {}
-        window = ReflectionWindow(journal, clock, settings, paths, save=save, **counts)
-    elif which == "history":
-        from companion.ui.history import HistoryWindow
-
-        window = HistoryWindow(journal, clock, settings)
-    else:
-        QMessageBox.information(
-            None, APP_NAME, _("Nothing to open for {which!r}.").format(which=which)
-        )
-        return 1
-    window.show()
-    return int(qapp.exec())

@@ -154,6 +154,10 @@ def pgettext(context: str, message: str) -> str:
     return _translation.pgettext(context, message)
 
 
+#: The app's name, marked so a translation may write it its own way; show it as _(APP_NAME).
+APP_NAME = N_("Grounding Companion")
+
+
 def _hhmm(value: datetime | time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 

@@ -473,3 +473,100 @@ def test_the_look_arrives_with_the_first_window_not_before(qtbot, qapp, data_dir
             c.close()
         a.view.hide()
         a.journal.close()
+
+
+# --- calendar reads in the background -------------------------------------------------------
+
+
+class _SlowCalendar:
+    """Stands in for refresh_calendars: each call waits until the test lets it finish,
+    writes the cache as the real one does, and records the rules it was given."""
+
+    def __init__(self, paths) -> None:  # type: ignore[no-untyped-def]
+        import threading
+
+        self.paths = paths
+        self.calls: list[tuple[str, ...]] = []
+        self.running = 0
+        self.most_at_once = 0
+        self.release = threading.Event()
+
+    def __call__(self, settings, *, paths, clock):  # type: ignore[no-untyped-def]
+        from companion.core.calendar.sources import DaySchedule
+
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        self.calls.append(settings.exclude_keywords)
+        self.release.wait(10)
+        self.paths.calendar_cache.write_text("{}", encoding="utf-8")
+        self.running -= 1
+        return DaySchedule((), ("a problem from the calendar",))
+
+
+@pytest.fixture
+def slow_calendar(qtbot, data_dir: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    from companion.core.calendar import sources
+    from companion.core.settings import CalendarSource, Settings, save_settings
+
+    paths = resolve_paths(data_dir).ensure()
+    source = CalendarSource(id="c1", kind="file", path=str(data_dir / "none.ics"), label="x")
+    save_settings(paths.settings, Settings(schedule_source="calendar", calendars=(source,)))
+    fake = _SlowCalendar(paths)
+    monkeypatch.setattr(sources, "refresh_calendars", fake)
+    a = App(paths, FakeClock(local(MONDAY, 8, 30)), wakeups=FakeWakeups(), tray=False)
+    a.start()
+    yield a, fake
+    fake.release.set()
+    a.view.hide()
+    a.journal.close()
+
+
+def test_an_older_calendar_read_never_overwrites_a_newer_one(slow_calendar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Typing "lunch" into exclude while a slow read runs: the next read starts only when
+    that one is back, with "lunch" in it, so the last word is the newest settings'."""
+    app, fake = slow_calendar
+    qtbot.waitUntil(lambda: fake.running == 1)
+    app.store.update(exclude_keywords=("lunch",))
+    app.store.update(heavy_keywords=("intake",))  # two changes: still one more read
+    assert fake.calls == [()]
+    fake.release.set()
+    qtbot.waitUntil(lambda: len(fake.calls) == 2 and fake.running == 0 and not app._reading)
+    assert fake.calls == [(), ("lunch",)]
+    assert fake.most_at_once == 1
+
+
+def test_a_read_under_way_cannot_bring_back_deleted_data(slow_calendar, qtbot) -> None:  # type: ignore[no-untyped-def]
+    app, fake = slow_calendar
+    qtbot.waitUntil(lambda: fake.running == 1)
+    app.paths.settings.unlink()
+    app._data_deleted()  # "Delete all my data" while the read runs
+    fake.release.set()
+    qtbot.waitUntil(lambda: fake.running == 0 and not app._reading)
+    assert not app.paths.calendar_cache.exists()
+    assert app.calendar_problems == ()
+
+
+def test_switching_to_a_standing_week_mid_read_leaves_no_calendar_problem(
+    slow_calendar, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    app, fake = slow_calendar
+    qtbot.waitUntil(lambda: fake.running == 1)
+    app.store.update(schedule_source="week")
+    fake.release.set()
+    qtbot.waitUntil(lambda: fake.running == 0 and not app._reading)
+    assert app.calendar_problems == ()
+    assert len(fake.calls) == 1
+
+
+def test_the_reflection_opened_on_a_new_day_is_that_day_s(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A reflection closed on Monday is not the one that opens on Tuesday (it would save
+    Tuesday's words under Monday)."""
+    app.open_reflection()
+    monday = app.windows["reflect"]
+    assert monday.day == MONDAY
+    monday.close()
+    qtbot.waitUntil(lambda: "reflect" not in app.windows)
+    clock: FakeClock = app.clock  # type: ignore[assignment]
+    clock.advance(24 * 3600)
+    app.open_reflection()
+    assert app.windows["reflect"].day == MONDAY + timedelta(days=1)

@@ -40,7 +40,7 @@ def open_window(which: str, args: argparse.Namespace) -> int:
         print(_(_ASKED[which]))
         return 0
     try:
-        from companion.app import open_standalone
+        from companion.standalone import open_standalone
     except ImportError:
         raise UserError(_(_NOT_YET[which])) from None
     return open_standalone(which, args)

@@ -500,6 +500,8 @@ class ReflectionWindow(QWidget):
 
     def save(self) -> ReflectionRecord | None:
         """Save the reflection; None (and the window stays, words kept) if it failed."""
+        if self._finished:  # saved already: a second press must not save it twice
+            return None
         d = self.draft()
         record = ReflectionRecord(
             at=self.clock.now(),
@@ -525,6 +527,8 @@ class ReflectionWindow(QWidget):
 
     def skip(self) -> ReflectionRecord | None:
         """Record that today was skipped; None (and the window stays) if it failed."""
+        if self._finished:
+            return None
         record = ReflectionRecord(at=self.clock.now(), day=self.day, skipped=True)
         if not self._saved(self._save(record)):
             return None
@@ -543,7 +547,10 @@ class ReflectionWindow(QWidget):
     def _finish(self) -> None:
         self._finished = True
         self._draft_timer.stop()
-        self.drafts.discard(self.day)
+        try:
+            self.drafts.discard(self.day)
+        except OSError as exc:  # saved in the journal; a stale draft is offered back later
+            log.warning("could not remove the reflection draft: %s", exc.strerror or exc)
 
     def _thank_you(self) -> None:
         """Saved, and today's answers made a pattern: stay open to show the note."""
@@ -577,7 +584,7 @@ class ReflectionWindow(QWidget):
         super().showEvent(event)  # type: ignore[arg-type]
         if not self._finished:
             focus = self.note_dismiss if self.note_frame.isVisible() else self.fields["resilience"]
-            QTimer.singleShot(0, focus.setFocus)
+            QTimer.singleShot(0, focus, focus.setFocus)  # dropped if closed first
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._finished:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from companion.assets import asset
 from companion.core.status import State
-from companion.i18n import N_, _
+from companion.i18n import APP_NAME, N_, _
 from companion.ui import kit
 
 PAUSE_REST_OF_DAY = -1
@@ -32,7 +32,6 @@ NO_TRAY_REASON = N_(
     "Your desktop has no system tray, so this small window stands in for it. "
     "Offers will still appear at the end of each session."
 )
-APP_NAME = N_("Grounding Companion")
 
 _ICONS = {
     State.IN_SESSION: "session",
