@@ -86,3 +86,15 @@ def test_forget_goes_back_to_defaults_and_says_so(qtbot: QtBot, path: Path) -> N
     assert store.settings == Settings()
     assert heard == [frozenset({"grace_minutes"})]
     assert not path.exists()
+
+
+def test_a_file_broken_by_hand_while_running_is_kept_aside(qtbot: QtBot, path: Path) -> None:
+    """Hand-edited with a typo while the app runs: the next save does not silently
+    replace it; the broken file is kept aside."""
+    store = SettingsStore(path)
+    store.update(grace_minutes=5)
+    path.write_text('{"grace_minutes": 7,,}', encoding="utf-8")
+    store.update(ratings=False)
+    aside = list(path.parent.glob("settings.json.unreadable-*"))
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == '{"grace_minutes": 7,,}'
+    assert load_settings(path).ratings is False

@@ -420,3 +420,79 @@ def test_mnemonics_are_unique_on_every_page(qtbot, paths: Paths, source: str) ->
         window.tabs.setCurrentIndex(tab)
         keys = _mnemonics(window)
         assert len(keys) == len(set(keys)), (window.tabs.tabText(tab), sorted(keys))
+
+
+# --- saved elsewhere while the window is open --------------------------------------------
+
+
+def test_save_keeps_what_another_process_saved_meanwhile(qtbot, paths: Paths) -> None:
+    """`companion practice` turns the ratings off while Settings is open in the tray app:
+    Save writes what was edited here, and the ratings stay off."""
+    import os
+
+    from companion.core.settings import save_settings
+
+    window = make_window(qtbot, paths, Settings())
+    save_settings(paths.settings, load_settings(paths.settings).with_changes(ratings=False))
+    os.utime(paths.settings, ns=(1, 1))
+    window.day.grace.setValue(5)
+    assert window.save()
+    saved = load_settings(paths.settings)
+    assert (saved.grace_minutes, saved.ratings) == (5, False)
+
+
+def test_an_open_window_shows_a_preference_saved_elsewhere_and_can_undo_it(
+    qtbot, paths: Paths
+) -> None:
+    """The player's "don't ask me again" while Settings is open: the box shows it, and
+    ticking it again turns the ratings back on."""
+    store = SettingsStore(paths.settings)
+    window = make_window(qtbot, paths, store=store)
+    assert window.practice.ratings.isChecked()
+    store.update(ratings=False)  # the player, through the same store
+    assert not window.practice.ratings.isChecked()
+    window.practice.ratings.setChecked(True)
+    assert window.save()
+    assert load_settings(paths.settings).ratings is True
+
+
+def test_an_edit_on_the_same_page_survives_a_change_from_elsewhere(qtbot, paths: Paths) -> None:
+    store = SettingsStore(paths.settings)
+    window = make_window(qtbot, paths, store=store)
+    window.practice.reduced_motion.setChecked(True)  # the person's edit on that page
+    store.update(ratings=False)
+    assert window.practice.reduced_motion.isChecked()
+    assert window.save()
+    saved = load_settings(paths.settings)
+    assert (saved.reduced_motion, saved.ratings) == (True, False)
+
+
+def test_the_window_stays_until_an_export_has_said_how_it_went(
+    qtbot, paths: Paths, tmp_path
+) -> None:
+    """Cancel or Esc during an export would drop its result unseen (was the journal
+    written?): the window stays, its buttons wait, and closes normally afterwards."""
+    window = make_window(qtbot, paths)
+    window.show()
+    system = window.system
+    system.choose_export_target = lambda fmt: str(tmp_path / "export.json")
+    with qtbot.waitSignal(system.exported, timeout=10_000):
+        system.export_journal()
+        assert not window.cancel_button.isEnabled() and not window.save_button.isEnabled()
+        window.reject()
+        window.close()
+        assert window.isVisible()
+    assert window.cancel_button.isEnabled()
+    assert system.export_status.text().startswith("Exported 0 records")
+
+
+def test_enter_in_the_link_field_adds_the_link_and_does_not_save(qtbot, paths: Paths) -> None:
+    window = make_window(qtbot, paths)
+    window.show()
+    cal = window.schedule.calendars
+    cal.url_edit.setFocus()
+    cal.url_edit.setText("https://calendar.example.org/private/TOKEN/basic.ics")
+    qtbot.keyClick(cal.url_edit, Qt.Key.Key_Return)
+    assert cal.calendar_list.count() == 1
+    assert window.isVisible(), "Enter must not also press Save"
+    assert not paths.settings.exists()

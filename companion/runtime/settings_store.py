@@ -20,7 +20,6 @@ unreadable file aside as `settings.json.unreadable-<time>` before writing a new 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -35,12 +34,13 @@ from companion.core.settings import Settings, SettingsError, load_settings, save
 log = logging.getLogger("companion.settings")
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells us the file changed: every save is a rename, so a new inode too."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def changed_names(old: Settings, new: Settings) -> frozenset[str]:
@@ -76,18 +76,30 @@ class SettingsStore(QObject):
         """Apply `changes`, validated, and save them. Raises SettingsError (with its
         `field`) for a value that is not allowed and OSError when the file cannot be
         written; in both cases nothing changes."""
-        base = self._settings
-        if not self._unreadable and _stamp(self.path) != self._seen:
-            with contextlib.suppress(SettingsError):  # written elsewhere: start from that
-                base = load_settings(self.path)
-        new = base.with_changes(**changes)
+        new = self._current().with_changes(**changes)
         self._write(new)
         return self._adopt(new)
 
     def replace(self, settings: Settings) -> Settings:
-        """Save `settings` whole (the settings window's Save)."""
+        """Save `settings` whole (a file another process made unreadable meanwhile is
+        still moved aside first)."""
+        self._current()
         self._write(settings)
         return self._adopt(settings)
+
+    def _current(self) -> Settings:
+        """The settings to change: the file as it is now when another process wrote it
+        since we last looked; a file that became unreadable is kept aside on the write."""
+        if self._unreadable or _stamp(self.path) == self._seen:
+            return self._settings
+        if not self.path.exists():
+            return self._settings
+        try:
+            return load_settings(self.path)
+        except SettingsError as exc:
+            self.problem = str(exc)
+            self._unreadable = True
+            return self._settings
 
     def forget(self) -> Settings:
         """Back to the defaults in memory, writing nothing (after "Delete all my data"

@@ -170,7 +170,6 @@ QCheckBox, QRadioButton {{ border: 1px solid transparent; border-radius: 4px;
     padding: 0.1em 0.25em; }}
 QCheckBox:focus, QRadioButton:focus {{ border: 1px solid {accent}; }}
 QTabBar::tab:focus {{ color: {accent}; }}
-QAbstractSpinBox:focus, QComboBox:focus {{ border: 2px solid {accent}; border-radius: 6px; }}
 QSlider {{ border: 1px solid transparent; border-radius: 4px; }}
 QSlider:focus {{ border: 1px solid {accent}; }}
 """

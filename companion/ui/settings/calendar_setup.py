@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -101,6 +102,16 @@ def format_sessions(result: TestResult, name: str = "") -> str:
             "Today in this calendar: {n} session", "Today in this calendar: {n} sessions", n
         )
     return head.format(name=name, n=n) + "\n" + "\n".join(lines)
+
+
+class _LinkEdit(QLineEdit):
+    """Enter adds the link and stops there: it must not also press the window's default
+    button (Save, which would close the settings)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
 
 
 class CalendarSetup(QWidget):
@@ -189,7 +200,7 @@ class CalendarSetup(QWidget):
 
         url_row = QHBoxLayout()
         self.url_edit = kit.named(
-            QLineEdit(),
+            _LinkEdit(),
             _("Calendar link"),
             _(
                 "A private link works like a password: it is kept in the system keyring "

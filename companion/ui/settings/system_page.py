@@ -97,6 +97,7 @@ class SystemPage(Page):
     title = N_("S&ystem")
 
     exported = Signal(str)  # the line shown after an export
+    exporting = Signal(bool)  # an export started (True) or ended (False)
     delete_requested = Signal()
 
     def __init__(
@@ -247,6 +248,7 @@ class SystemPage(Page):
         paths, clock, titles = self._paths, self._clock, dict(self._titles)
         self.export_button.setEnabled(False)
         self._show_export(_("Exporting…"))
+        self.exporting.emit(True)
         run_in_background(
             lambda: export_journal(paths, clock, fmt, out, titles),
             self._export_done,
@@ -255,6 +257,7 @@ class SystemPage(Page):
         )
 
     def _export_done(self, outcome: Outcome[Exported]) -> None:
+        self.exporting.emit(False)
         self.export_button.setEnabled(True)
         line = exported_line(outcome)
         self._show_export(line)

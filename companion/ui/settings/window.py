@@ -19,9 +19,11 @@ resets its store (`store.forget()`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -77,6 +79,8 @@ class SettingsWindow(QDialog):
         clock = clock or SystemClock()
         settings = store.settings
         self._loaded: Settings = settings  # what the form was filled from
+        self._saving = False
+        store.changed.connect(self._store_changed)
         self.delete_dialog: DeleteDataDialog | None = None
 
         self.setWindowTitle(_("Grounding Companion settings"))
@@ -107,6 +111,8 @@ class SettingsWindow(QDialog):
         layout.addWidget(self.tabs, 1)
         self.schedule.calendars.tested.connect(self.calendar_tested)
         self.system.delete_requested.connect(self.ask_delete_all)
+        self._exporting = False
+        self.system.exporting.connect(self._export_running)
 
         self.error = kit.error_line(_("Problem with a setting"))
         layout.addWidget(self.error)
@@ -142,10 +148,46 @@ class SettingsWindow(QDialog):
             if value != getattr(self._loaded, name)
         }
 
+    def _export_running(self, running: bool) -> None:
+        """While an export runs the window stays open (its result is shown here, and a
+        person must learn whether their journal was written)."""
+        self._exporting = running
+        self.buttons.setEnabled(not running)
+
+    def reject(self) -> None:
+        if not self._exporting:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._exporting:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _store_changed(self, settings: Settings, names: frozenset[str]) -> None:
+        """Saved elsewhere while this window is open (say, the player's "don't ask me
+        again"): a page the person has not touched shows the new values; on a page they
+        have, their edits stay and the other change is kept too (Save writes only what
+        was edited here, on top of the file as it is then)."""
+        if self._saving:
+            return
+        edited = self.edits().keys()
+        kept_old: dict[str, Any] = {}
+        for page in self.pages:
+            own = page.changes().keys()
+            if not own & names:
+                continue
+            if own & edited:
+                kept_old.update({n: getattr(self._loaded, n) for n in own & names})
+            else:
+                page.load(settings)
+        self._loaded = replace(settings, **kept_old)
+
     def save(self) -> bool:
         """Validate, keep links, apply start at login, save through the store, emit `saved`."""
+        edits = self.edits()
         try:
-            new = self._store.settings.with_changes(**self.edits())
+            new = self._store.settings.with_changes(**edits)
         except SettingsError as exc:
             self._refuse(str(exc), exc.field)
             return False
@@ -170,8 +212,11 @@ class SettingsWindow(QDialog):
                 "start_at_login",
             )
             return False
+        self._saving = True
         try:
-            self._store.replace(new)
+            # Only what was edited here, on top of the file as it is now: a preference
+            # another process saved meanwhile is not undone.
+            new = self._store.update(**edits)
         except SettingsError as exc:
             self._refuse(str(exc), exc.field)
             return False
@@ -183,6 +228,8 @@ class SettingsWindow(QDialog):
                 "",
             )
             return False
+        finally:
+            self._saving = False
         self._loaded = new
         calendars.forget_pending()
         kit.show_error(self.error, "")
