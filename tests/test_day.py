@@ -438,3 +438,24 @@ def test_an_offer_snoozed_then_paused_past_its_gap_is_journaled_as_snoozed(day: 
     day.pause_until("manual", at(MONDAY, "10:30"))
     run_until(day, at(MONDAY, "10:40"))
     assert [o.outcome for o in offers(day)] == ["snoozed"]
+
+
+def test_a_journal_that_cannot_be_written_never_stops_the_day(
+    day: Day, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk or a lock held too long while an offer is answered: one line in the
+    log, the offer is still closed (its card goes), nothing is raised into the tray app."""
+    import logging
+
+    from companion.core.journal import JournalError
+
+    def broken(record: object) -> str:
+        raise JournalError("the journal is locked by another program for over 10 s")
+
+    run_until(day, at(MONDAY, "09:51"))
+    key = day.offers_showing()[0].key
+    day.journal.add = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING):
+        day.skipped(key)
+    assert "could not save the offer" in caplog.text
+    assert day.offers_showing() == []

@@ -33,6 +33,7 @@ from companion.core.planner import PRACTICE_MARGIN
 from companion.core.records import DaySummaryRecord, OfferRecord, ReflectionRecord
 from companion.core.settings import Settings, parse_hhmm
 from companion.core.status import State
+from companion.core.writer import JournalWriter
 from companion.i18n import _, hm
 
 if TYPE_CHECKING:  # the journal (TinyDB, filelock) is not needed to name a state
@@ -471,7 +472,7 @@ class Day:
         if self.journal.query(DaySummaryRecord, day, day):
             return
         sessions = self.plan.sessions
-        self.journal.add(
+        self._write(
             DaySummaryRecord(
                 at=now, day=day, sessions=len(sessions), heavy=sum(1 for s in sessions if s.heavy)
             )
@@ -516,8 +517,13 @@ class Day:
         w.state = "done"
         self._journal_offer(w.offer, outcome)
 
+    def _write(self, record: DaySummaryRecord | OfferRecord) -> None:
+        """Through the one writer: a journal that cannot be written (a full disk, a lock
+        held too long) is one line in the log, and the day goes on."""
+        JournalWriter(self.journal).save(record)
+
     def _journal_offer(self, offer: Offer, outcome: str) -> None:
-        self.journal.add(
+        self._write(
             OfferRecord(
                 at=self.clock.now(),
                 window_start=offer.start,

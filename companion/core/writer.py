@@ -8,8 +8,11 @@ program holds the journal's lock past its timeout, the folder became read-only) 
 - answered with a `Saved` that is false and carries one calm line for the person,
   which the window shows while it keeps the words on screen (or in its draft), so
   nothing typed is lost and the person can simply try again;
-- passed to `on_failure`, if given (the tray app shows it as a notification when no
-  window is there to show it).
+- passed to `on_failure`, if given (for a caller with no window to show it in).
+
+The day's own bookkeeping (offers and what became of them, the day's summary) goes
+through it too (`Day._write`): a failed write there is a line in the log, and the day
+goes on.
 """
 
 from __future__ import annotations
