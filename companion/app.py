@@ -34,6 +34,7 @@ from companion.i18n import APP_NAME, _
 from companion.runtime import tasks
 from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
 from companion.runtime.settings_store import SettingsStore
+from companion.ui import text
 from companion.ui.offer import OfferCard, headline_for
 from companion.ui.tray import (
     PAUSE_REST_OF_DAY,
@@ -66,6 +67,7 @@ class App(QObject):
         view: Tray | CompanionWindow | None = None,
     ) -> None:
         super().__init__()
+        text.install()  # every time the app writes, core messages included, in the locale's form
         self.paths = paths.ensure()
         self.clock = clock
         self.player_clock = player_clock or clock

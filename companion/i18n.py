@@ -27,9 +27,12 @@ import gettext as _gettext
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from companion.assets import asset
+
+if TYPE_CHECKING:
+    from datetime import datetime, time
 
 DOMAIN = "grounding-companion"
 PSEUDO = "pseudo"

@@ -22,7 +22,7 @@ from companion.i18n import _
 def make_qapp():  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    from companion.ui import style, text
+    from companion.ui import style
 
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -32,7 +32,6 @@ def make_qapp():  # type: ignore[no-untyped-def]
     app.setDesktopFileName("grounding-companion")
     app.setQuitOnLastWindowClosed(False)
     style.apply(app, defer_stylesheet=True)  # styled when the first window is built
-    text.install()  # every time the app writes, core messages included, in the locale's form
     return app
 
 

@@ -29,6 +29,9 @@ def open_standalone(which: str, args: argparse.Namespace) -> int:
 
     qapp = make_qapp()
     qapp.setQuitOnLastWindowClosed(True)
+    from companion.ui import text
+
+    text.install()  # times in the locale's form
     clock = SystemClock()
     store = SettingsStore(paths.settings)
     if store.problem:

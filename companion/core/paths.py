@@ -20,10 +20,13 @@ from pathlib import Path
 
 import platformdirs
 
-from companion.core.calendar.secrets import FALLBACK_NAME
 from companion.core.files import ensure_private_dir
 
 APP_NAME = "grounding-companion"
+
+
+#: Where calendar links are kept when there is no keyring (0600; see calendar/secrets.py).
+FALLBACK_NAME = "calendar-links.json"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from companion.assets import asset
 from companion.core.status import State
 from companion.i18n import APP_NAME, N_, _
-from companion.ui import kit
 
 PAUSE_REST_OF_DAY = -1
 RESUME = 0
@@ -176,6 +175,8 @@ class CompanionWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(int(em * 1.2), em, int(em * 1.2), em)
         layout.setSpacing(int(em * 0.6))
+        from companion.ui import kit  # only the stand-in window: the icon appears sooner
+
         self.status = kit.heading(level=2)
         self.status.setAccessibleName(_("Status"))
         layout.addWidget(self.status)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from companion.core.files import write_atomic
+from companion.core.paths import FALLBACK_NAME
 from companion.i18n import _
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE = "grounding-companion"
-FALLBACK_NAME = "calendar-links.json"
 _warned: set[str] = set()  # what has been warned about in this process
 
 
