@@ -57,13 +57,17 @@ class FakeSound:
         self.ticks.append(enabled)
 
 
-@pytest.fixture
-def app(qtbot, data_dir: Path):  # type: ignore[no-untyped-def]
-    clock = FakeClock(local(MONDAY, 8, 30))
-    wakeups = FakeWakeups()
-    a = App(resolve_paths(data_dir), clock, wakeups=wakeups, tray=False, sound=FakeSound())
+def started_app(data_dir: Path, at: datetime) -> App:
+    """The app on a fake clock at `at`, with the stand-in window, started."""
+    a = App(
+        resolve_paths(data_dir), FakeClock(at), wakeups=FakeWakeups(), tray=False, sound=FakeSound()
+    )
     a.start()
-    yield a
+    return a
+
+
+def close_app(a: App) -> None:
+    """Close everything the app opened (what a test leaves up would leak into the next)."""
     for card in list(a.cards.values()):
         card.close()
     for w in list(a.windows.values()):
@@ -73,6 +77,13 @@ def app(qtbot, data_dir: Path):  # type: ignore[no-untyped-def]
     a.view.hide()
     a.wakeups.shutdown()
     a.journal.close()
+
+
+@pytest.fixture
+def app(qtbot, data_dir: Path):  # type: ignore[no-untyped-def]
+    a = started_app(data_dir, local(MONDAY, 8, 30))
+    yield a
+    close_app(a)
 
 
 def step_to(app: App, until: datetime) -> None:

@@ -16,27 +16,15 @@ import pytest
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from companion.app import App
-from companion.core.clock import FakeClock
-from companion.core.paths import resolve_paths
 from tests.pseudo_walk import problems
-from tests.test_app import MONDAY, FakeSound, FakeWakeups, local, step_to
+from tests.test_app import MONDAY, close_app, local, started_app, step_to
 
 
 @pytest.fixture
 def app(qtbot, data_dir, pseudo_locale, house_style) -> Iterator[App]:  # type: ignore[no-untyped-def]
-    clock = FakeClock(local(MONDAY, 9, 40))
-    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=False, sound=FakeSound())
-    a.start()
+    a = started_app(data_dir, local(MONDAY, 9, 40))  # after the language is chosen
     yield a
-    for card in list(a.cards.values()):
-        card.close()
-    for w in list(a.windows.values()):
-        w.close()
-    if a.player is not None:
-        a.player.close()
-    a.view.hide()
-    a.wakeups.shutdown()
-    a.journal.close()
+    close_app(a)
 
 
 def walk(qtbot, window: QWidget, allowed: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
