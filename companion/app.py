@@ -26,7 +26,8 @@ from companion.core import choices
 from companion.core.clock import Clock, ScaledClock, SystemClock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
 from companion.core.exercises import Library, load_library
-from companion.core.journal import Journal
+from companion.core.journal import Journal, JournalError
+from companion.core.no_journal import UnavailableJournal
 from companion.core.paths import Paths, data_to_delete, delete_paths
 from companion.core.settings import CALENDAR_FIELDS, PLANNING_FIELDS, Settings
 from companion.core.writer import JournalWriter
@@ -81,7 +82,7 @@ class App(QObject):
                 )
             )
         self.store.changed.connect(self._settings_changed)
-        self.journal = Journal(paths, clock).open()
+        self.journal: Journal | UnavailableJournal = self._open_journal()
         self.messages += self.journal.notices
         self.writer = JournalWriter(self.journal)
         self.library = self._load_library()
@@ -138,6 +139,9 @@ class App(QObject):
         for message in self.messages:
             print(f"companion: {message}", file=sys.stderr)
             self.view.notify(_(APP_NAME), message)
+        if self.messages:  # said in a window too, and kept in the menu while it is true
+            self.view.set_attention(True)
+            self.open_problems()
         self.replan()
         self.jump_timer.start()
         if self.settings.schedule_source == "calendar":
@@ -167,6 +171,22 @@ class App(QObject):
             app.quit()
 
     # --- planning ------------------------------------------------------------------------
+
+    def _open_journal(self) -> Journal | UnavailableJournal:
+        """The journal, or, when it cannot be opened at all (written by a newer version,
+        a folder that cannot be read), a stand-in: the app runs with what it can."""
+        try:
+            return Journal(self.paths, self.clock).open()
+        except (JournalError, OSError) as exc:
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            log.warning("the journal could not be opened: %s", reason)
+            self.messages.append(
+                _(
+                    "The journal could not be opened ({reason}). Practices are still "
+                    "offered, but nothing is saved until it is fixed."
+                ).format(reason=reason)
+            )
+            return UnavailableJournal(self.paths, self.clock, reason)
 
     def _load_library(self) -> Library:
         library = load_library(self.paths.user_practices)
@@ -550,7 +570,7 @@ class App(QObject):
         built-in settings."""
         self._erased += 1  # a calendar read under way must not bring its cache back
         self.journal.close()
-        self.journal = Journal(self.paths, self.clock).open()
+        self.journal = self._open_journal()
         self.day.journal = self.journal
         self.writer.journal = self.journal
         self.store.forget()
@@ -596,8 +616,15 @@ class App(QObject):
             self.view.notify(_(APP_NAME), _("Already running here in the tray."))
         self.bring_offer_forward()
 
+    def open_problems(self) -> None:
+        """What needs attention: the problems met at start-up, each with its fix."""
+        from companion.ui.problems import ProblemsWindow
+
+        self._open_window("problems", lambda: ProblemsWindow(self.messages))
+
     def _connect_intents(self) -> None:
         i = self.intents
+        i.problems.connect(self.open_problems)
         i.practice.connect(self.start_practice)
         i.glimmer.connect(self.open_glimmer)
         i.reflect.connect(self.open_reflection)

@@ -9,10 +9,14 @@ later, on the same GUI thread. See bench/startup.py for the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from companion.core.paths import resolve_paths
@@ -55,12 +59,14 @@ def run_app(args: argparse.Namespace) -> int:
     if reason:
         raise UserError(reason)
 
-    if getattr(args, "demo", False):
+    demo = bool(getattr(args, "demo", False))
+    if demo:
         paths = resolve_paths(Path(tempfile.mkdtemp(prefix="companion-demo-")))
     else:
         paths = resolve_paths(getattr(args, "data_dir", None))
     paths.ensure()
-    logs.install_excepthook(logs.setup(paths))
+    log_path = logs.setup(paths)
+    logs.install_excepthook(log_path)
     if single.send(paths.data, "show"):
         print(_("Grounding Companion is already running; brought it forward."))
         return 0
@@ -92,12 +98,119 @@ def run_app(args: argparse.Namespace) -> int:
     def finish() -> None:
         from companion.app import build
 
-        app = build(args, paths, intents=intents, view=view)
-        server.on_command = app.handle_command
-        holder.append(app)
-        app.start()
+        try:
+            app = build(args, paths, intents=intents, view=view)
+            server.on_command = app.handle_command
+            holder.append(app)
+            app.start()
+        except Exception as exc:  # never left on "Getting ready…" with the reason on stderr
+            holder.append(could_not_start(exc, intents, view, log_path))
 
+    def on_signal() -> None:
+        """Ctrl+C in the terminal, or the session ending: quit as Quit in the menu does."""
+        app = next((a for a in holder if hasattr(a, "quit")), None)
+        if app is not None:
+            app.quit()
+        else:
+            qapp.quit()
+
+    notifier = quit_on_signals(on_signal)
     QTimer.singleShot(0, finish)
     code = qapp.exec()
     server.close()
+    if notifier is not None:
+        signal.set_wakeup_fd(-1)
+    if demo:  # the throwaway journal goes with the demo
+        shutil.rmtree(paths.data, ignore_errors=True)
     return int(code)
+
+
+def quit_on_signals(on_signal: Callable[[], None]) -> object | None:
+    """Run `on_signal` on the GUI thread for SIGINT (Ctrl+C) and SIGTERM.
+
+    Qt's loop runs no Python while it waits, so a Python signal handler would only run
+    at the next event, and Ctrl+C gave a KeyboardInterrupt traceback from whatever slot
+    ran next. Here the signal writes a byte to a socket Qt watches (`set_wakeup_fd`);
+    that wakes the loop at once and costs nothing while no signal comes."""
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    try:
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno())
+    except (OSError, ValueError):  # not the main thread, or no sockets: keep the default
+        return None
+    pending: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        pending.append(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def woken() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        if pending:
+            pending.clear()
+            on_signal()
+
+    notifier.activated.connect(woken)
+    notifier._keep = (reader, writer)  # type: ignore[attr-defined]  # alive as long as it
+    return notifier
+
+
+def could_not_start(exc: Exception, intents, view, log_path: Path):  # type: ignore[no-untyped-def]
+    """The app could not be built: say so in the tray and in a window, with where the
+    details are, and keep Quit working (every other action shows the window again)."""
+    import logging
+    import traceback
+
+    from PySide6.QtWidgets import QApplication
+
+    from companion.ui.problems import ProblemsWindow
+
+    logging.getLogger("companion").error(
+        "start-up failed:\n%s", "".join(traceback.format_exception(exc))
+    )
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    line = _("Grounding Companion could not start: {reason}").format(reason=reason)
+    print(f"companion: {line}", file=sys.stderr)
+    view.set_status_text(line)
+    window = ProblemsWindow(
+        [line],
+        hint=_(
+            "No practices are offered until this is fixed. The details are in {log}; "
+            "`companion doctor` in a terminal checks everything. Quit from the tray menu, "
+            "fix it, and start Grounding Companion again."
+        ).format(log=log_path),
+    )
+
+    def again() -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    for intent in (
+        intents.glimmer,
+        intents.reflect,
+        intents.history,
+        intents.plan,
+        intents.settings,
+        intents.show_offer,
+        intents.tray_clicked,
+        intents.problems,
+    ):
+        intent.connect(again)
+    intents.practice.connect(lambda _id: again())
+    intents.pause.connect(lambda _minutes: again())
+    if hasattr(view, "quitting"):  # the stand-in window agrees to close on Quit
+        intents.quit.connect(lambda: setattr(view, "quitting", True))
+    intents.quit.connect(QApplication.quit)
+    view.set_attention(True)
+    again()
+    return window

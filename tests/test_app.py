@@ -581,3 +581,22 @@ def test_the_reflection_opened_on_a_new_day_is_that_day_s(app: App, qtbot) -> No
     clock.advance(24 * 3600)
     app.open_reflection()
     assert app.windows["reflect"].day == MONDAY + timedelta(days=1)
+
+
+def test_a_glimmer_the_tray_app_cannot_save_stays_with_its_words(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, item 1: a full disk (or a journal lock held too long) while a glimmer
+    is saved from the tray: the prompt stays open with the words and says why."""
+    from companion.core.journal import JournalError
+
+    class Locked:
+        def add(self, record: object) -> str:
+            raise JournalError("the journal is locked by another program for over 10 s")
+
+    app.writer.journal = Locked()  # type: ignore[assignment]
+    app.intents.glimmer.emit()
+    dialog = app.windows["glimmer"]
+    dialog.text_edit.setText("He remembered his daughter's birthday")
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert dialog.text_edit.text() == "He remembered his daughter's birthday"
+    assert dialog.error.text().startswith("Not saved: the journal is locked")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from PySide6.QtWidgets import QApplication, QLabel
 
 from companion.assets import asset
 from companion.core.status import State
@@ -78,3 +79,28 @@ def test_the_tooltip_is_one_translated_message(pseudo_locale, qapp) -> None:  # 
     tray.set_status_text("⟦Between sessions⟧")
     tip = tray.icon.toolTip()
     assert tip.startswith("⟦") and "⟦Between sessions⟧" in tip and "\n" in tip
+
+
+def test_a_long_status_never_runs_into_the_text_below(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The stand-in window's status can grow a calendar problem line: the window grows
+    with it instead of letting the lines overlap its description."""
+    from companion.core.status import State
+    from companion.ui.tray import CompanionWindow, Intents
+
+    window = CompanionWindow(
+        Intents(), reason="Your desktop has no system tray, so this small window stands in for it."
+    )
+    qtbot.addWidget(window)
+    window.set_status(State.BETWEEN, "Between sessions")
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_status(
+        State.BETWEEN,
+        "Between sessions, next at 10:00\ncalendar: /home/someone/calendars/practice.ics: "
+        "not loaded yet and nothing cached for 2026-03-02",
+    )
+    QApplication.processEvents()
+    status = window.status
+    assert status.height() >= status.heightForWidth(status.width())
+    below = [w for w in window.findChildren(QLabel) if w is not status and w.isVisible()]
+    assert below and all(status.geometry().bottom() < w.geometry().top() for w in below)

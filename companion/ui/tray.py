@@ -68,6 +68,7 @@ class Intents(QObject):
     settings = Signal()
     show_offer = Signal()  # the notification was clicked: bring the card up
     tray_clicked = Signal()  # the icon itself: the card, or with none the menu
+    problems = Signal()  # "What needs attention…"
     quit = Signal()
 
 
@@ -75,6 +76,9 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
     """The menu shared by the tray icon and the stand-in window's "More" button."""
     menu = QMenu(parent)
     menu.setAccessibleName(_("Grounding Companion menu"))
+    attention = menu.addAction(_("What needs attention…"), intents.problems.emit)
+    attention.setObjectName("menu-attention")
+    attention.setVisible(False)  # shown while something at start-up needs the person
     practices = menu.addMenu(_("Start a practice now"))
     practices.setObjectName("menu-practices")
     menu.addAction(_("Note a glimmer…"), intents.glimmer.emit)
@@ -91,6 +95,13 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
     menu.addSeparator()
     menu.addAction(_("Quit"), intents.quit.emit)
     return menu, practices, resume
+
+
+def show_attention(menu: QMenu, on: bool) -> None:
+    """Show or hide "What needs attention…" at the top of the menu."""
+    action = menu.findChild(QAction, "menu-attention")
+    if action is not None:
+        action.setVisible(on)
 
 
 def fill_practices(menu: QMenu, intents: Intents, practices: Sequence[tuple[str, str]]) -> None:
@@ -139,6 +150,9 @@ class Tray(QObject):
 
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
+
+    def set_attention(self, on: bool) -> None:
+        show_attention(self.menu, on)
 
     def set_status_text(self, text: str) -> None:
         tip = _("Grounding Companion\n{status}").format(status=text)
@@ -198,15 +212,34 @@ class CompanionWindow(QWidget):
 
     def set_status(self, state: State, text: str, *, offer: bool = False) -> None:
         self.state = state
-        self.status.setText(text)
+        self.set_status_text(text)
         self.setWindowIcon(icon_for(state, offer=offer))
         self.resume_action.setEnabled(state is State.PAUSED)
 
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
 
+    def set_attention(self, on: bool) -> None:
+        show_attention(self.menu, on)
+
     def set_status_text(self, text: str) -> None:
+        if self.status.text() == text:
+            return
         self.status.setText(text)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """A status that wraps onto more lines makes the window taller (a top-level
+        window does not grow for a word-wrapped label by itself, and the lines would run
+        into the text below)."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), layout.minimumSize().width())
+        need = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+        need = max(need, layout.minimumSize().height())
+        self.setMinimumHeight(need)
+        if self.height() < need:
+            self.resize(width, need)
 
     def notify(self, title: str, text: str) -> None:
         """No tray means no tray balloon; the offer card itself is the notice."""
