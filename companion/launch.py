@@ -101,6 +101,8 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             app = build(args, paths, intents=intents, view=view)
             server.on_command = app.handle_command
+            if server.problem:  # a socket folder that is not ours: said, not fatal
+                app.messages.append(server.problem)
             holder.append(app)
             app.start()
         except Exception as exc:  # never left on "Getting ready…" with the reason on stderr

@@ -130,3 +130,104 @@ def test_every_setting_is_validated() -> None:
         }
     )
     assert {f.name for f in fields(Settings)} <= checked
+
+
+# --- an old or hand-edited file with the wrong shape: one line, file kept (issue 14) ---------
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "words"),
+    [
+        ({"version": 1, "week": {"Funday": ["09:00"]}}, "week", "'Funday' is not a weekday"),
+        ({"version": 1, "favourite_practices": "box-5"}, "favourite_practices", "use a list"),
+        ({"version": 2, "favourite_practices": "box-5"}, "favourite_practices", "use a list"),
+        ({"version": 1, "week": {"Monday": None}}, "week", "list of times"),
+        ({"version": 1, "week": {"Monday": "09:00"}}, "week", "list of times"),
+        ({"version": 1, "mute": "yes"}, "sound", "mute: 'yes'"),
+        ({"version": 2, "include_keywords": "EMDR"}, "include_keywords", "use a list"),
+        ({"version": 2, "week": [{"weekday": 1}]}, "week", "week[0].start: missing"),
+        (
+            {"version": 2, "one_offs": [{"date": "2026-01-05", "start": "09:00", "heavy": "x"}]},
+            "one_offs",
+            "one_offs[0].heavy",
+        ),
+        (
+            {"version": 2, "calendars": [{"id": "a", "kind": "file", "path": 5}]},
+            "calendars",
+            "calendars[0].path",
+        ),
+    ],
+)
+def test_a_wrong_shape_names_the_file_and_field_and_keeps_the_file(
+    tmp_path: Path, content: dict[str, object], field: str, words: str
+) -> None:
+    path = tmp_path / "settings.json"
+    text = json.dumps(content)
+    path.write_text(text)
+    with pytest.raises(SettingsError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ") and words in message, message
+    assert "\n" not in message
+    assert err.value.field == field
+    assert path.read_text() == text, "an unusable file is never overwritten"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"version": 2, "min_gap_minutes": ' + "9" * 5000 + "}",
+            "holds a number too long to read",
+        ),
+    ],
+)
+def test_a_hostile_file_is_one_line(tmp_path: Path, content: str, words: str) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(content)
+    with pytest.raises(SettingsError) as err:
+        load_settings(path)
+    assert str(err.value) == f"{path}: not readable as settings ({words})"
+    assert path.read_text() == content
+
+
+def test_a_huge_value_is_named_not_echoed(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 2, "sound": "x" * 1_000_000, "grace_minutes": 1}))
+    with pytest.raises(SettingsError) as err:
+        load_settings(path)
+    assert err.value.field == "sound"
+    assert len(str(err.value)) < len(str(path)) + 200
+
+
+def test_the_store_keeps_defaults_in_memory_and_says_why(tmp_path: Path) -> None:
+    from companion.runtime.settings_store import SettingsStore
+
+    path = tmp_path / "settings.json"
+    text = json.dumps({"version": 1, "week": {"Funday": ["09:00"]}, "min_gap_minutes": 9})
+    path.write_text(text)
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.problem is not None
+    assert store.problem.startswith(f"{path}: week: 'Funday'")
+    assert path.read_text() == text
+
+
+def test_a_cli_command_says_one_line_and_runs_on_defaults(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion.cli import main
+
+    data_dir.mkdir(parents=True)
+    path = data_dir / "settings.json"  # the config folder is the data folder when one is given
+    text = json.dumps({"version": 1, "week": {"Funday": ["09:00"]}, "favourite_practices": "x"})
+    path.write_text(text)
+    assert main(["plan", "--date", "2026-03-02", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["sessions"], "planned on the built-in week"
+    assert err == (
+        f"companion: {path}: week: 'Funday' is not a weekday; use Monday to Sunday; "
+        "using the built-in defaults for now\n"
+    )
+    assert path.read_text() == text

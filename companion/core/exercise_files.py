@@ -5,12 +5,21 @@ counted from 1), so `companion exercises check` and the library can say exactly 
 fix. Limits (an hour at most, 200 steps, 400 characters of text) keep a broken or
 hostile file from costing the app anything. Words a person reads are translated only
 for the shipped library (see `parse_exercise`).
+
+A practice file is read at most `MAX_FILE_BYTES` (256 KiB): it is opened without
+blocking, refused unless it is a regular file (a FIFO named `x.toml` must not hang
+start-up; a link to a device must not be read forever), and read to the limit plus one
+byte, so a 300 MB file costs 256 KiB of reading before it is refused. A file nested too
+deeply for the TOML reader, or with a number too long to be one, is one problem line
+like any other; a value quoted in a problem line is cut short (`_shown`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -28,7 +37,7 @@ from companion.core.exercise_model import (
     Step,
     plain_number,
 )
-from companion.i18n import _
+from companion.i18n import N_, _, ngettext
 
 MINUTES_TOLERANCE = 0.10
 """A file's declared `minutes` must be within this fraction of its steps' real total."""
@@ -39,6 +48,13 @@ MAX_STEPS = 200
 MAX_STEP_SECONDS = 3600.0
 MAX_PHASE_SECONDS = 30.0
 MAX_TEXT = 400
+MAX_PROBLEMS = 20
+"""At most this many problem lines for one file; the rest are counted in one more line."""
+MAX_SHOWN = 40
+"""A value quoted in a problem line is cut to about this many characters."""
+MAX_KEY_DOTS = 100
+"""A key may have at most this many dots (`a.b.c = 1`): the TOML reader's time grows with
+the square of a dotted key's depth (50,000 levels in 100 KB took over a minute)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TOML_POSITION = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
@@ -67,23 +83,61 @@ _STEP_FIELDS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+def _shown(value: object) -> str:
+    """`value` as a problem line quotes it (its repr), cut short: a hostile file's 400-digit
+    number, 100 KB key or deeply nested table is named, not echoed."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        try:
+            return _("a number {n} digits long").format(n=len(str(abs(value))))
+        except ValueError:  # past Python's 4300-digit limit for turning it into text
+            return _("a number thousands of digits long")
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return _("a value nested too deeply")
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 1] + "…"
+    return text
+
+
 class _Problems:
     def __init__(self, name: str) -> None:
         self.name = name
         self.lines: list[str] = []
+        self.dropped = 0
 
     def add(self, where: str, what: str) -> None:
+        if len(self.lines) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
         self.lines.append(
             _("{file}: {field}: {problem}").format(file=self.name, field=where, problem=what)
         )
 
+    def count(self) -> int:
+        return len(self.lines) + self.dropped
+
+    def all_lines(self) -> list[str]:
+        if not self.dropped:
+            return self.lines
+        more = ngettext(
+            "{file}: file: {n} more problem not shown; fix the ones above first",
+            "{file}: file: {n} more problems not shown; fix the ones above first",
+            self.dropped,
+        ).format(file=self.name, n=self.dropped)
+        return [*self.lines, more]
+
 
 def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    """A real, finite number (a whole number of any length counts: it is compared, never
+    turned into a float before it is known to be small enough)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
+
+
+def _number_text(value: int | float) -> str:
+    return _shown(value) if isinstance(value, int) and abs(value) >= 10**15 else plain_number(value)
 
 
 def _number(
@@ -104,26 +158,25 @@ def _number(
         return default
     value = raw[key]
     if not _is_number(value):
-        problems.add(where, _("{value!r} is not a number").format(value=value))
+        problems.add(where, _("{value} is not a number").format(value=_shown(value)))
         return None
-    number = float(value)
-    if number < 0 or (number == 0 and not allow_zero):
+    if value < 0 or (value == 0 and not allow_zero):
         problem = (
             _("{value} is not allowed; use 0 or more")
             if allow_zero
             else _("{value} is not allowed; use more than 0")
         )
-        problems.add(where, problem.format(value=plain_number(number)))
+        problems.add(where, problem.format(value=_number_text(value)))
         return None
-    if number > maximum:
+    if value > maximum:
         problems.add(
             where,
             _("{value} is too long; use at most {most}").format(
-                value=plain_number(number), most=plain_number(maximum)
+                value=_number_text(value), most=plain_number(maximum)
             ),
         )
         return None
-    return number
+    return float(value)
 
 
 def _text(
@@ -142,7 +195,7 @@ def _text(
         return default
     value = raw[key]
     if not isinstance(value, str):
-        problems.add(where, _("{value!r} is not text; put it in quotes").format(value=value))
+        problems.add(where, _("{value} is not text; put it in quotes").format(value=_shown(value)))
         return None
     text = value.strip()
     if required and not text:
@@ -160,8 +213,9 @@ def _text(
 def _unknown_keys(raw: Mapping[str, Any], known: Sequence[str], where: str, p: _Problems) -> None:
     for key in raw:
         if key not in known:
+            shown = key if len(key) <= MAX_SHOWN else key[: MAX_SHOWN - 1] + "…"
             p.add(
-                f"{where}{key}",
+                f"{where}{shown}",
                 _("unknown field; use one of {names}").format(names=", ".join(known)),
             )
 
@@ -170,7 +224,7 @@ def _parse_step(raw: object, where: str, p: _Problems, tr: Translate) -> Step | 
     if not isinstance(raw, dict):
         p.add(where, _("is not a table; write each step as a [[steps]] block"))
         return None
-    before = len(p.lines)
+    before = p.count()
     kind = raw.get("type")
     if kind is None:
         p.add(f"{where}.type", _("missing; use one of {names}").format(names=", ".join(STEP_TYPES)))
@@ -178,8 +232,8 @@ def _parse_step(raw: object, where: str, p: _Problems, tr: Translate) -> Step | 
     if kind not in STEP_TYPES:
         p.add(
             f"{where}.type",
-            _("{value!r} is not a step type; use one of {names}").format(
-                value=kind, names=", ".join(STEP_TYPES)
+            _("{value} is not a step type; use one of {names}").format(
+                value=_shown(kind), names=", ".join(STEP_TYPES)
             ),
         )
         return None
@@ -201,7 +255,7 @@ def _parse_step(raw: object, where: str, p: _Problems, tr: Translate) -> Step | 
             )
     else:
         step = _parse_breathing(raw, where, p, tr)
-    return step if len(p.lines) == before else None
+    return step if p.count() == before else None
 
 
 def _parse_breathing(
@@ -238,12 +292,21 @@ def _parse_breathing(
         if isinstance(cycles, bool) or not isinstance(cycles, int):
             p.add(
                 f"{where}.cycles",
-                _("{value!r} is not allowed; use a whole number").format(value=cycles),
+                _("{value} is not allowed; use a whole number").format(value=_shown(cycles)),
             )
             return None
         if cycles < 1:
             p.add(
-                f"{where}.cycles", _("{value} is not allowed; use 1 or more").format(value=cycles)
+                f"{where}.cycles",
+                _("{value} is not allowed; use 1 or more").format(value=_number_text(cycles)),
+            )
+            return None
+        if cycles > MAX_STEP_SECONDS / pattern.cycle_seconds:  # compared, never multiplied
+            p.add(
+                f"{where}.cycles",
+                _("{value} is too many cycles; keep a step under an hour").format(
+                    value=_number_text(cycles)
+                ),
             )
             return None
     else:
@@ -291,9 +354,9 @@ def parse_exercise(
         p.add(
             "id",
             _(
-                "{value!r} is not allowed; use lower-case letters, digits and dashes "
+                "{value} is not allowed; use lower-case letters, digits and dashes "
                 "(up to 64, starting with a letter or digit)"
-            ).format(value=ex_id),
+            ).format(value=_shown(ex_id)),
         )
         ex_id = None
     title = _text(data, "title", "title", p)
@@ -303,8 +366,8 @@ def parse_exercise(
     elif kind not in KINDS:
         p.add(
             "kind",
-            _("{value!r} is not a kind of practice; use one of {names}").format(
-                value=kind, names=", ".join(KINDS)
+            _("{value} is not a kind of practice; use one of {names}").format(
+                value=_shown(kind), names=", ".join(KINDS)
             ),
         )
         kind = None
@@ -314,8 +377,8 @@ def parse_exercise(
     elif not _is_number(data["minutes"]) or not 0 < data["minutes"] <= MAX_MINUTES:
         p.add(
             "minutes",
-            _("{value!r} is not allowed; use a number above 0, up to {most}").format(
-                value=data["minutes"], most=MAX_MINUTES
+            _("{value} is not allowed; use a number above 0, up to {most}").format(
+                value=_shown(data["minutes"]), most=MAX_MINUTES
             ),
         )
     else:
@@ -324,7 +387,7 @@ def parse_exercise(
     about = _text(data, "about", "about", p, required=False)
     short_of = _text(data, "short_of", "short_of", p, required=False)
     if short_of and not _ID.match(short_of):
-        p.add("short_of", _("{value!r} is not a practice id").format(value=short_of))
+        p.add("short_of", _("{value} is not a practice id").format(value=_shown(short_of)))
 
     steps: list[Step] = []
     raw_steps = data.get("steps")
@@ -343,8 +406,8 @@ def parse_exercise(
             if step is not None:
                 steps.append(step)
 
-    if p.lines:
-        return None, p.lines
+    if p.count():
+        return None, p.all_lines()
     assert ex_id is not None and title is not None and isinstance(kind, str)
     assert minutes is not None and source is not None and about is not None
     exercise = Exercise(
@@ -374,26 +437,79 @@ def parse_exercise(
         )
     if short_of == ex_id:
         p.add("short_of", _("names the practice itself; name the longer practice instead"))
-    if p.lines:
-        return None, p.lines
+    if p.count():
+        return None, p.all_lines()
     return exercise, []
+
+
+class _Refused(Exception):
+    """A file refused before it is parsed; the message is the problem, without the file."""
+
+
+_NOT_REGULAR = N_("is not a regular file (a pipe, device or socket); a practice file is plain text")
+_TOO_BIG = N_("is {size} bytes; a practice file stays under 256 KB")
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them.
+
+    Never blocks and never reads more than `limit` + 1 bytes: anything but a regular file
+    (a FIFO, a device, a socket) is refused before a byte is read, and so is a file the
+    file system says is too big; a file that grows while it is read is cut off at the
+    limit + 1 and refused. Raises `_Refused` (the problem) or OSError."""
+    if stat.S_ISDIR(os.stat(path).st_mode):
+        raise IsADirectoryError(path)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)  # what was opened, not what the name meant a moment ago
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused(_(_NOT_REGULAR))
+        if info.st_size > limit:
+            raise _Refused(_(_TOO_BIG).format(size=info.st_size))
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, limit + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise _Refused(_(_TOO_BIG).format(size=_("more than {most}").format(most=limit)))
+    return b"".join(chunks)
+
+
+def _deep_key_line(text: str) -> int:
+    """The number of the first line whose key (before its `=`) has more than
+    `MAX_KEY_DOTS` dots, or 0. A dot inside a quoted key counts too: no practice needs one."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        key, equals, _value = line.partition("=")
+        if equals and key.count(".") > MAX_KEY_DOTS:
+            return number
+    return 0
 
 
 def read_exercise(
     path: Path, *, translate: Translate | None = None
 ) -> tuple[Exercise | None, list[str]]:
     """Read and validate one practice file: (the practice, []) or (None, problem lines).
-    `translate`: see `parse_exercise`."""
+    `translate`: see `parse_exercise`. Reads at most `MAX_FILE_BYTES` (see `read_limited`)."""
     name = str(path)
     try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            return None, [
-                _("{file}: file: is {size} bytes; a practice file stays under 256 KB").format(
-                    file=name, size=len(raw)
-                )
-            ]
-        text = raw.decode("utf-8")
+        text = read_limited(path).decode("utf-8")
+    except _Refused as exc:
+        return None, [_("{file}: file: {problem}").format(file=name, problem=exc)]
     except FileNotFoundError:
         return None, [_("{file}: file: not found").format(file=name)]
     except IsADirectoryError:
@@ -404,6 +520,14 @@ def read_exercise(
     except UnicodeDecodeError as exc:
         return None, [
             _("{file}: file: is not UTF-8 text (byte {byte})").format(file=name, byte=exc.start)
+        ]
+    deep = _deep_key_line(text)
+    if deep:
+        return None, [
+            _(
+                "{file}: line {line}: a key is nested more than {most} deep; "
+                "a practice file nests a few levels at most"
+            ).format(file=name, line=deep, most=MAX_KEY_DOTS)
         ]
     try:
         data = tomllib.loads(text)
@@ -423,7 +547,20 @@ def read_exercise(
         return None, [
             _("{file}: file: not valid TOML ({reason})").format(file=name, reason=message)
         ]
-    return parse_exercise(data, name, translate=translate)
+    except RecursionError:
+        return None, [
+            _("{file}: file: is nested too deeply to be a practice file").format(file=name)
+        ]
+    except ValueError:  # a whole number past Python's 4300-digit limit, say
+        return None, [
+            _("{file}: file: not valid TOML (holds a number too long to read)").format(file=name)
+        ]
+    try:
+        return parse_exercise(data, name, translate=translate)
+    except RecursionError:  # a table nested through dotted keys, quoted somewhere deep
+        return None, [
+            _("{file}: file: is nested too deeply to be a practice file").format(file=name)
+        ]
 
 
 def check_file(path: Path) -> list[str]:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,31 @@ class SettingsError(ValueError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+class _Shown:
+    """A value as a message quotes it (`{value!r}` or `{value}`), cut short: a 1 MB
+    string or a 400-digit number in a settings file is named, not echoed whole."""
+
+    MOST = 60
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def _cut(self, text: str) -> str:
+        return text if len(text) <= self.MOST else text[: self.MOST - 1] + "…"
+
+    def __repr__(self) -> str:
+        try:
+            return self._cut(repr(self.value))
+        except (RecursionError, ValueError):  # nested too deep; an int past 4300 digits
+            return "…"
+
+    def __str__(self) -> str:
+        try:
+            return self._cut(str(self.value))
+        except (RecursionError, ValueError):
+            return "…"
 
 
 def parse_hhmm(value: str) -> time:
@@ -209,7 +234,7 @@ def _range(lo: int, hi: int) -> Callable[[str, Any], None]:
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             raise SettingsError(
                 _("{name}: {value!r} is not allowed; use a whole number {lo}-{hi}").format(
-                    name=name, value=value, lo=lo, hi=hi
+                    name=name, value=_Shown(value), lo=lo, hi=hi
                 ),
                 _top(name),
             )
@@ -227,7 +252,7 @@ def _choice(*options: Any) -> Callable[[str, Any], None]:
             allowed = ", ".join(str(o) for o in options)
             raise SettingsError(
                 _("{name}: {value!r} is not allowed; use one of {allowed}").format(
-                    name=name, value=value, allowed=allowed
+                    name=name, value=_Shown(value), allowed=allowed
                 ),
                 _top(name),
             )
@@ -238,7 +263,9 @@ def _choice(*options: Any) -> Callable[[str, Any], None]:
 def _boolean(name: str, value: Any) -> None:
     if not isinstance(value, bool):
         raise SettingsError(
-            _("{name}: {value!r} is not allowed; use true or false").format(name=name, value=value),
+            _("{name}: {value!r} is not allowed; use true or false").format(
+                name=name, value=_Shown(value)
+            ),
             _top(name),
         )
 
@@ -252,14 +279,14 @@ def _hhmm(name: str, value: Any, *, empty_ok: bool = False) -> None:
             if empty_ok
             else _("{name}: {value!r} is not allowed; use a time HH:MM (00:00-23:59)")
         )
-        raise SettingsError(message.format(name=name, value=value), _top(name))
+        raise SettingsError(message.format(name=name, value=_Shown(value)), _top(name))
 
 
 def _keywords(name: str, value: Any) -> None:
     if not isinstance(value, tuple) or not all(isinstance(k, str) and k.strip() for k in value):
         raise SettingsError(
             _("{name}: {value!r} is not allowed; use a list of non-empty words").format(
-                name=name, value=value
+                name=name, value=_Shown(value)
             ),
             _top(name),
         )
@@ -331,30 +358,41 @@ def validate(s: Settings) -> None:
         except (TypeError, ValueError):
             raise SettingsError(
                 _("{name}: {value!r} is not allowed; use a date YYYY-MM-DD").format(
-                    name=f"one_offs[{i}].date", value=o.date
+                    name=f"one_offs[{i}].date", value=_Shown(o.date)
                 ),
                 "one_offs",
             ) from None
         _check_session(f"one_offs[{i}]", 0, o.start, o.minutes)
+        _boolean(f"one_offs[{i}].heavy", o.heavy)
         _boolean(f"one_offs[{i}].cancel", o.cancel)
     for i, c in enumerate(s.calendars):
         _choice("file", "url")(f"calendars[{i}].kind", c.kind)
         if not isinstance(c.id, str) or not c.id:
             raise SettingsError(
                 _("{name}: {value!r} is not allowed; use a non-empty id").format(
-                    name=f"calendars[{i}].id", value=c.id
+                    name=f"calendars[{i}].id", value=_Shown(c.id)
                 ),
                 "calendars",
             )
+        for name in ("path", "label"):
+            if not isinstance(getattr(c, name), str):
+                raise SettingsError(
+                    _("{name}: {value!r} is not allowed; use text").format(
+                        name=f"calendars[{i}].{name}", value=_Shown(getattr(c, name))
+                    ),
+                    "calendars",
+                )
         if c.kind == "file" and not c.path:
             raise SettingsError(
                 _("{name}: empty; a file source needs a path").format(name=f"calendars[{i}].path"),
                 "calendars",
             )
-    if not all(isinstance(p, str) and p for p in s.favourite_practices):
+    if not isinstance(s.favourite_practices, tuple) or not all(
+        isinstance(p, str) and p for p in s.favourite_practices
+    ):
         raise SettingsError(
             _("favourite_practices: {value!r} is not allowed; use practice ids").format(
-                value=s.favourite_practices
+                value=_Shown(s.favourite_practices)
             ),
             "favourite_practices",
         )
@@ -363,6 +401,10 @@ def validate(s: Settings) -> None:
 # --- (de)serialisation ----------------------------------------------------------------------
 
 _NESTED: dict[str, type] = {"week": WeeklySession, "one_offs": OneOff, "calendars": CalendarSource}
+#: The fields a file holds as a JSON list (a string there is not a list of one-letter ids).
+_LISTS = frozenset(
+    f.name for f in fields(Settings) if isinstance(getattr(Settings(), f.name), tuple)
+)
 
 
 def to_dict(s: Settings) -> dict[str, Any]:
@@ -376,12 +418,14 @@ def from_dict(raw: Mapping[str, Any]) -> Settings:
     for key, value in raw.items():
         if key not in known:
             continue
+        if key in _LISTS and not isinstance(value, list):
+            raise SettingsError(
+                _("{name}: {value!r} is not allowed; use a list").format(
+                    name=key, value=_Shown(value)
+                ),
+                key,
+            )
         if key in _NESTED:
-            if not isinstance(value, list):
-                raise SettingsError(
-                    _("{name}: {value!r} is not allowed; use a list").format(name=key, value=value),
-                    key,
-                )
             cls = _NESTED[key]
             allowed = {f.name for f in fields(cls)}
             items = []
@@ -389,14 +433,23 @@ def from_dict(raw: Mapping[str, Any]) -> Settings:
                 if not isinstance(item, dict) or not set(item) <= allowed:
                     raise SettingsError(
                         _("{name}: {value!r} is not allowed; use an object with {keys}").format(
-                            name=f"{key}[{i}]", value=item, keys=sorted(allowed)
+                            name=f"{key}[{i}]", value=_Shown(item), keys=sorted(allowed)
                         ),
                         key,
                     )
-                try:
-                    items.append(cls(**item))
-                except TypeError as exc:
-                    raise SettingsError(f"{key}[{i}]: {exc}", key) from None
+                missing = [
+                    f.name
+                    for f in fields(cls)
+                    if f.name not in item and f.default is MISSING and f.default_factory is MISSING
+                ]
+                if missing:
+                    raise SettingsError(
+                        _("{name}: missing; give {field}").format(
+                            name=f"{key}[{i}].{missing[0]}", field=missing[0]
+                        ),
+                        key,
+                    )
+                items.append(cls(**item))
             values[key] = tuple(items)
         elif isinstance(value, list):
             values[key] = tuple(value)
@@ -418,12 +471,32 @@ def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("week"), dict):
         week = []
         for day_name, starts in out["week"].items():
-            weekday = WEEKDAYS.index(day_name.capitalize()) if isinstance(day_name, str) else -1
+            if day_name.capitalize() not in WEEKDAYS:
+                raise SettingsError(
+                    _("week: {value!r} is not a weekday; use {first} to {last}").format(
+                        value=_Shown(day_name), first=WEEKDAYS[0], last=WEEKDAYS[-1]
+                    ),
+                    "week",
+                )
+            if not isinstance(starts, list):
+                raise SettingsError(
+                    _("week.{day}: {value!r} is not allowed; use a list of times HH:MM").format(
+                        day=_Shown(day_name), value=_Shown(starts)
+                    ),
+                    "week",
+                )
+            weekday = WEEKDAYS.index(day_name.capitalize())
             for start in starts:
                 week.append({"weekday": weekday, "start": start, "minutes": minutes})
         out["week"] = week
     if "mute" in out:
-        out["sound"] = "mute" if out.pop("mute") else "normal"
+        mute = out.pop("mute")
+        if not isinstance(mute, bool):
+            raise SettingsError(
+                _("mute: {value!r} is not allowed; use true or false").format(value=_Shown(mute)),
+                "sound",
+            )
+        out["sound"] = "mute" if mute else "normal"
     out["version"] = 2
     return out
 
@@ -437,7 +510,7 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise SettingsError(
             _("version: {value!r} is not allowed; use 1-{newest}").format(
-                value=version, newest=SETTINGS_VERSION
+                value=_Shown(version), newest=SETTINGS_VERSION
             ),
             "version",
         )
@@ -446,7 +519,7 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
             _(
                 "version: {value} is newer than this app understands ({newest}); "
                 "update Grounding Companion"
-            ).format(value=version, newest=SETTINGS_VERSION),
+            ).format(value=_Shown(version), newest=SETTINGS_VERSION),
             "version",
         )
     while version < SETTINGS_VERSION:
@@ -462,11 +535,25 @@ def load_settings(path: Path) -> Settings:
     """Defaults if the file does not exist; SettingsError (naming the file) if it cannot be used."""
     if not path.exists():
         return Settings()
+    if not path.is_file():  # a folder or a FIFO by that name: never wait on it
+        raise SettingsError(
+            _("{path}: not readable as settings (not a regular file)").format(path=path)
+        )
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SettingsError(
             _("{path}: not readable as settings ({reason})").format(path=path, reason=exc)
+        ) from None
+    except RecursionError:
+        raise SettingsError(
+            _("{path}: not readable as settings (nested too deeply)").format(path=path)
+        ) from None
+    except ValueError:  # a whole number past Python's 4300-digit limit
+        raise SettingsError(
+            _("{path}: not readable as settings (holds a number too long to read)").format(
+                path=path
+            )
         ) from None
     if not isinstance(raw, dict):
         raise SettingsError(
@@ -498,7 +585,9 @@ def coerce_value(settings: Settings, name: str, text: str) -> Any:
         if lowered in {"false", "no", "off", "0"}:
             return False
         raise SettingsError(
-            _("{name}: {value!r} is not allowed; use true or false").format(name=name, value=text),
+            _("{name}: {value!r} is not allowed; use true or false").format(
+                name=name, value=_Shown(text)
+            ),
             name,
         )
     if isinstance(current, int):
@@ -507,7 +596,7 @@ def coerce_value(settings: Settings, name: str, text: str) -> Any:
         except ValueError:
             raise SettingsError(
                 _("{name}: {value!r} is not allowed; use a whole number").format(
-                    name=name, value=text
+                    name=name, value=_Shown(text)
                 ),
                 name,
             ) from None
