@@ -491,3 +491,40 @@ def test_companion_history_asks_for_the_window(monkeypatch) -> None:  # type: ig
     command.add_parser(parser.add_subparsers())
     args = parser.parse_args(["history"])
     assert args.func(args) == 0 and opened == ["history"]
+
+
+def test_a_damaged_older_year_is_said_in_one_calm_line(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from companion.core.aside import dismiss_set_aside
+
+    damaged = b'{"meta": {"1": {"schema": 2}}, "records": {"1": {"type": "glim'
+    (paths.data / "journal-2025.json").write_bytes(damaged)
+
+    def said(win: HistoryWindow) -> list[str]:
+        return [
+            w.text()
+            for w in win.findChildren(QLabel)
+            if w.isVisible() and "not be read" in w.text()
+        ]
+
+    win = make(qtbot, paths, 30)  # this week's trend reaches back into 2025
+    with qtbot.waitExposed(win):
+        win.show()
+    (kept,) = paths.data.glob("journal-2025.json.corrupt-*")
+    assert kept.read_bytes() == damaged  # set aside, never overwritten
+    (line,) = said(win)
+    assert line.startswith(
+        f"Not shown here: your journal for 2025 could not be read; it was kept as {kept} ("
+    )
+    assert "\n" not in line and win.summary.isVisible() and not win.error.isVisible()
+    win.set_kind("month")
+    win.step(-3)  # December 2025: said there too
+    shown(qtbot, win)
+    assert said(win) == [line]
+
+    dismiss_set_aside(paths, kept)  # once the person has seen it, it is not said again
+    again = make(qtbot, paths, 30)
+    with qtbot.waitExposed(again):
+        again.show()
+    assert said(again) == []

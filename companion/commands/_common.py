@@ -20,24 +20,38 @@ def paths_from(args: argparse.Namespace) -> Paths:
     return resolve_paths(getattr(args, "data_dir", None)).ensure()
 
 
-def open_journal(args: argparse.Namespace) -> Journal:
-    """Open the journal; any notice (a corrupt file moved aside) goes to stderr, one line each."""
+def open_journal(
+    args: argparse.Namespace, *, any_size: bool = False, quiet: bool = False
+) -> Journal:
+    """Open the journal; any notice (a corrupt file moved aside) goes to stderr, one line each,
+    even when opening then fails (the disk is full): it is said before the failure is.
+
+    `any_size` opens files over the journal's size limit too (export reads everything out);
+    `quiet` leaves the notices to the caller when the open succeeds."""
     from companion.cli import UserError
     from companion.core.clock import SystemClock
-    from companion.core.journal import Journal, JournalError
+    from companion.core.journal import MAX_FILE_BYTES, Journal, JournalError
 
-    journal = Journal(paths_from(args), SystemClock())
+    limit = None if any_size else MAX_FILE_BYTES
+    journal = Journal(paths_from(args), SystemClock(), size_limit=limit)
     try:
         journal.open()
-    except JournalError as exc:
-        raise UserError(str(exc)) from None
-    flush_notices(journal)
+    except BaseException as exc:
+        flush_notices(journal)
+        if isinstance(exc, JournalError):
+            raise UserError(str(exc)) from None
+        raise
+    if not quiet:
+        flush_notices(journal)
     return journal
 
 
-def flush_notices(journal: Journal) -> None:
+def flush_notices(journal: Journal, *, besides: str = "") -> None:
+    """Print the journal's notices to stderr, one line each (not one equal to `besides`,
+    which the caller is about to say itself), and forget them."""
     for notice in journal.notices:
-        print(f"companion: {notice}", file=sys.stderr)
+        if notice != besides:
+            print(f"companion: {notice}", file=sys.stderr)
     journal.notices.clear()
 
 

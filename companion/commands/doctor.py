@@ -43,6 +43,7 @@ LABELS = {
     "data folder": N_("data folder"),
     "journal": N_("journal"),
     "journal notice": N_("journal notice"),
+    "set aside": N_("set aside"),
     "backups": N_("backups"),
     "file permissions": N_("file permissions"),
     "settings": N_("settings"),
@@ -67,6 +68,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description=_("Check that everything Grounding Companion needs is in place."),
     )
     p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    p.add_argument(
+        "--dismiss",
+        metavar="PATH",
+        help=_("stop reporting a file that was set aside (the file itself is kept)"),
+    )
     p.set_defaults(func=run)
 
 
@@ -113,8 +119,9 @@ def check_files(paths: Any) -> dict[str, Any]:
 
 def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
     from companion.commands._common import paths_from
+    from companion.core.aside import set_aside
     from companion.core.clock import SystemClock
-    from companion.core.journal import Journal, JournalError, read_status
+    from companion.core.journal import Journal, JournalError
 
     paths = paths_from(args)
     out = []
@@ -123,6 +130,7 @@ def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
         journal.open()
         size = journal.size_bytes()
         count = journal.count()
+        journal.all()  # what it reads is what export and Look back read: say what they leave out
         files = journal.files()
         out.append(
             _check(
@@ -135,37 +143,63 @@ def check_journal(args: argparse.Namespace) -> list[dict[str, Any]]:
                 ).format(n=count, files=len(files), size=size / 1024),
             )
         )
-    except JournalError as exc:
-        out.append(_check("journal", False, str(exc)))
+        for line in journal.read_problems(set_aside_too=False):  # those have rows below
+            out.append(_check("journal", False, line))
+    except (JournalError, OSError) as exc:
+        out.append(_check("journal", False, getattr(exc, "strerror", None) or str(exc)))
     finally:
         journal.close()
-    notices = read_status(paths).get("journal_notices", [])
-    for note in notices[-3:]:
+    for kept in set_aside(paths):
         out.append(
             _check(
-                "journal notice",
+                "set aside",
                 False,
-                f"{note.get('at', '')}: {note.get('text', '')}",
-                _("the old file was kept; look at it, then delete it when you no longer need it"),
+                kept.line(),
+                _(
+                    "look at it and delete it when you no longer need it; "
+                    "`companion doctor --dismiss {path}` stops this note"
+                ).format(path=kept.path),
             )
         )
-    backups = sorted(p.name for p in paths.backups.iterdir()) if paths.backups.exists() else []
-    out.append(
-        _check(
-            "backups",
-            bool(backups),
-            (
-                ngettext(
-                    "{n} daily copy in {folder}, newest {newest}",
-                    "{n} daily copies in {folder}, newest {newest}",
-                    len(backups),
-                )
-                if backups
-                else _("{n} daily copies in {folder}")
-            ).format(n=len(backups), folder=paths.backups, newest=backups[-1] if backups else ""),
-        )
-    )
+    out.append(check_backups(paths, journal.backup_problem))
     return out
+
+
+def check_backups(paths: Any, problem: str | None) -> dict[str, Any]:
+    if problem:
+        return _check("backups", False, problem, _("make room, or move what is in the way"))
+    try:
+        backups = sorted(
+            p.name for p in paths.backups.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
+    except OSError:
+        backups = []
+    return _check(
+        "backups",
+        bool(backups),
+        (
+            ngettext(
+                "{n} daily copy in {folder}, newest {newest}",
+                "{n} daily copies in {folder}, newest {newest}",
+                len(backups),
+            )
+            if backups
+            else _("{n} daily copies in {folder}")
+        ).format(n=len(backups), folder=paths.backups, newest=backups[-1] if backups else ""),
+    )
+
+
+def dismiss(args: argparse.Namespace) -> int:
+    from companion.cli import UserError
+    from companion.commands._common import paths_from
+    from companion.core.aside import dismiss_set_aside
+
+    try:
+        kept = dismiss_set_aside(paths_from(args), args.dismiss)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0])) from None
+    print(_("{path} will no longer be reported; the file itself was kept").format(path=kept.path))
+    return 0
 
 
 def check_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -306,6 +340,8 @@ def run(args: argparse.Namespace) -> int:
     from companion import __version__
     from companion.commands._common import paths_from
 
+    if getattr(args, "dismiss", None):
+        return dismiss(args)
     paths = paths_from(args)
     rows = [
         _check("version", True, _("Grounding Companion {version}").format(version=__version__)),

@@ -1,12 +1,24 @@
-"""`companion export --format json|csv|md [--out PATH]`."""
+"""`companion export --format json|csv|md [--out PATH]`.
+
+What could not be read (a year set aside as damaged, records of the wrong shape) is said
+on stderr, one line each, and the exit status is 1: the export holds everything that could
+be read, but a backup script that runs it must notice it is not the whole journal. Once
+the person dismisses a set-aside file (`companion doctor --dismiss PATH`) it is no
+longer reported here either.
+
+The exported file is 0600; the folder it goes into keeps its own mode."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from companion.core.records import Record
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,14 +36,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from companion.cli import UserError
     from companion.commands._common import open_journal
+
+    with open_journal(args, any_size=True, quiet=True) as journal:
+        records = journal.all()
+        problems = journal.read_problems()
+    code = _write(args, records)
+    for problem in problems:
+        print(
+            "companion: " + _("not in this export: {problem}").format(problem=problem),
+            file=sys.stderr,
+        )
+    return 1 if problems else code
+
+
+def _write(args: argparse.Namespace, records: list[Record]) -> int:
+    from companion.cli import UserError
     from companion.core import export
     from companion.core.clock import SystemClock
-    from companion.core.files import write_atomic
 
-    with open_journal(args) as journal:
-        records = journal.all()
     if args.format == "csv":
         if not args.out:
             raise UserError(_("--format csv needs --out FOLDER (one file per record type)"))
@@ -55,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.out).expanduser()
         if out.is_dir():
             raise UserError(_("--out {path}: is a folder; give a file name").format(path=out))
-        write_atomic(out, text.encode("utf-8"))
+        export.write_export(out, text.encode("utf-8"))
         print(
             ngettext(
                 "Exported {n} record to {path}", "Exported {n} records to {path}", len(records)

@@ -31,6 +31,16 @@ def run(args: argparse.Namespace) -> int:
     from companion.cli import UserError
 
     text = " ".join(args.text).strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8, kept as surrogates by Python
+        raise UserError(
+            _(
+                "the glimmer holds bytes that are not UTF-8 text (is the terminal set to "
+                "another encoding?), so nothing was saved; set the terminal to UTF-8, or run "
+                "`companion glimmer` with no text to type it in a window"
+            )
+        ) from None
     felt = tuple(part.strip() for part in args.felt_in.split(",") if part.strip())
     unknown = [f for f in felt if f not in FELT_IN]
     if unknown:
@@ -44,11 +54,18 @@ def run(args: argparse.Namespace) -> int:
 
         return _window.open_window("glimmer", args)
 
-    from companion.commands._common import open_journal
+    from companion.commands._common import flush_notices, open_journal
     from companion.core.clock import SystemClock
+    from companion.core.journal import JournalError
     from companion.core.records import GlimmerRecord
 
-    with open_journal(args) as journal:
-        journal.add(GlimmerRecord(at=SystemClock().now(), text=text, felt_in=felt))
+    with open_journal(args, quiet=True) as journal:
+        try:
+            journal.add(GlimmerRecord(at=SystemClock().now(), text=text, felt_in=felt))
+        except JournalError as exc:  # locked too long, a file too large: one line
+            flush_notices(journal, besides=str(exc))  # what happened first, said once
+            raise UserError(_("the glimmer was not saved: {reason}").format(reason=exc)) from None
+        finally:
+            flush_notices(journal)  # a file set aside at open, even if the write then failed
     print(_("Glimmer saved. Thank you for noticing it."))
     return 0

@@ -1,7 +1,11 @@
 """Exports of the journal: JSON (everything), CSV (one file per record type), Markdown
 (a readable journal, a heading per day). Only journal records go out, and the journal
 holds nothing from a calendar event, so no export can carry a client's name unless the
-user typed it into a glimmer or reflection themselves."""
+user typed it into a glimmer or reflection themselves.
+
+An export goes wherever the person asks, often a folder that is not the app's (their
+home folder, a shared folder): the exported files are 0600, and the folder's own mode is
+left alone (`write_export`). A folder the export has to create is made 0700."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Any
 
 from companion import __version__
 from companion.core.daynames import weekday_name
-from companion.core.files import ensure_private_dir, write_atomic
+from companion.core.files import DIR_MODE, write_atomic
 from companion.core.journal import SCHEMA_VERSION
 from companion.core.records import (
     RECORD_TYPES,
@@ -59,9 +63,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def write_export(path: Path, data: bytes) -> None:
+    """Write an exported file: atomically, 0600, without touching its folder's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    write_atomic(path, data, private_dir=False)
+
+
 def to_csv_files(records: Iterable[Record], folder: Path) -> list[Path]:
     """Write `<kind>s.csv` for every record type (header only when there are none)."""
-    ensure_private_dir(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         by_kind[r.kind].append(r)
@@ -73,7 +83,7 @@ def to_csv_files(records: Iterable[Record], folder: Path) -> list[Path]:
         for r in by_kind.get(kind, []):
             writer.writerow({k: _cell(v) for k, v in to_doc(r).items()})
         path = folder / f"{kind}s.csv"
-        write_atomic(path, buf.getvalue().encode("utf-8"))
+        write_export(path, buf.getvalue().encode("utf-8"))
         written.append(path)
     return written
 

@@ -9,9 +9,28 @@ Three guarantees, each tested:
 * **Nothing lost between processes.** The tray app and `companion glimmer` in a
   terminal may append at the same moment. Every read-modify-write runs under an
   inter-process file lock and starts from the file as it is on disk now.
-* **Nothing silently reset.** A file that does not parse is renamed aside to
-  `<name>.corrupt-<timestamp>` byte for byte; the journal goes on fresh and keeps
-  a notice naming the kept file (shown on stderr by the CLI, reported by `doctor`).
+* **Nothing silently reset.** A file that does not parse, or parses into something that
+  is not a journal (the wrong shape: a schema that is not a number, a record id TinyDB
+  cannot use, a record that is not an object), is renamed aside to
+  `<name>.corrupt-<timestamp>` byte for byte; the journal goes on fresh and keeps a
+  notice naming the kept file (shown on stderr by the CLI). Set-aside files are listed
+  from the folder itself (`companion.core.aside`), so `doctor`, export, Look back and the
+  tray report them until the person dismisses them, even if the disk was full when the
+  file was found. A single record of the wrong shape (`day: 7`, `actual_seconds: null`)
+  is left in the file untouched, skipped and counted (`skipped`, `read_problems`).
+
+What else an open does, none of which can stop a record from being written:
+
+* removes the temp files of writes that were killed (`.journal-2026.json.XXXXXXXX.tmp`
+  under the journal's lock, whatever their age; the app's other temp files in its own
+  folders once they are `STALE_TEMP_S` old, so no live writer loses its file);
+* takes today's backup, best effort: a problem (no room, `backups` not a folder) is one
+  log line and `backup_problem`, the unfinished copy is removed, and the write goes on.
+
+A file over `MAX_FILE_BYTES` (8 MB) is not opened (a 245 MB one took 8.6 s and 1.1 GB per
+write): writes to it are refused with one line naming it, reads leave it out and say
+so (`unread`), and an export (`size_limit=None`) still reads it out. A folder that
+cannot be written (a read-only disk) can still be read: export and doctor work.
 
 Records are partitioned into one file per year (`journal-2026.json`) so a write
 re-serialises one year, not five: see bench/journal.py for the figures that led
@@ -21,7 +40,9 @@ here. `partition="none"` keeps everything in `journal.json`, for comparison.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -33,23 +54,72 @@ from typing import Any, Literal, TypeVar, cast
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from companion.core.aside import set_aside
 from companion.core.clock import Clock
-from companion.core.files import ensure_private_dir, make_private, write_atomic
+from companion.core.drafts import DraftStore
+from companion.core.files import (
+    ensure_private_dir,
+    make_private,
+    remove_stale_temps,
+    write_atomic,
+)
 from companion.core.locking import LockTimeout, locked
 from companion.core.paths import Paths
 from companion.core.records import RECORD_TYPES, Record, from_doc, to_doc
-from companion.i18n import _
+from companion.i18n import _, ngettext
 
 SCHEMA_VERSION = 2
 BACKUPS_KEPT = 7
 LOCK_TIMEOUT_S = 10.0
+#: The largest journal file the app opens: over five times a year of heavy use (8 sessions
+#: a day is about 1.4 MB a year). One write to a file this size takes about 0.15 s and
+#: 40 MiB; to a 245 MB file it took 8.6-13 s and 1.1 GB (figures: the issue 14 notes).
+MAX_FILE_BYTES = 8_000_000
 
 R = TypeVar("R", bound=Record)
 _PARTITION_RE = re.compile(r"^journal(?:-(\d{4}))?\.json$")
+_BACKUP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: What opening a file for writing says on a disk that cannot be written.
+_READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+log = logging.getLogger("companion.journal")
 
 
 class JournalError(RuntimeError):
     """The journal cannot be used (e.g. the lock is held for too long); one line for the user."""
+
+
+class JournalUnread(JournalError):
+    """One journal file is not read: too large, or unreadable and it could not be moved
+    aside (a read-only folder). It is left exactly as it is; one line says which."""
+
+
+def shape_problem(data: Any) -> str | None:
+    """Why parsed JSON is not a journal TinyDB can use safely, or None when it is.
+
+    Checked on every parse (cheap: a pass over the keys), so a wrong-shape file is set
+    aside like a damaged one rather than failing deep inside TinyDB. Single records with
+    wrong fields are not a reason: they are skipped and counted when read.
+    """
+    if not isinstance(data, dict):
+        return _("not a journal: the top level is not a set of tables")
+    for table in data.values():
+        if not isinstance(table, dict):
+            return _("not a journal: the top level is not a set of tables")
+        for key, doc in table.items():
+            if not isinstance(doc, dict):
+                return _("not a journal: an entry is not an object")
+            try:
+                if str(int(key)) != key:
+                    raise ValueError(key)
+            except ValueError:
+                return _("not a journal: an entry has an id that is not a number")
+    meta = data.get("meta", {})
+    for doc in meta.values():
+        schema = doc.get("schema", 1)
+        if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+            return _("not a journal: its schema is not a version number")
+    return None
 
 
 class AtomicJSONStorage(Storage):
@@ -60,9 +130,10 @@ class AtomicJSONStorage(Storage):
     (a new inode, since every write is a rename) is always seen.
     """
 
-    def __init__(self, path: Path, on_corrupt: Any) -> None:
+    def __init__(self, path: Path, on_corrupt: Any, size_limit: int | None = None) -> None:
         self.path = path
         self._on_corrupt = on_corrupt
+        self._size_limit = size_limit
         self._cache: dict[str, dict[str, Any]] | None = None
         self._sig: tuple[int, int, int] | None = None
 
@@ -80,20 +151,33 @@ class AtomicJSONStorage(Storage):
             return None
         if sig == self._sig and self._cache is not None:
             return self._cache
-        raw = self.path.read_bytes()
+        if self._size_limit is not None and sig[1] > self._size_limit:
+            raise JournalUnread(too_large_line(self.path, sig[1], self._size_limit))
+        self._cache, self._sig = None, None
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:  # set aside by another process a moment ago
+            return None
         try:
             data = json.loads(raw)
-            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-                raise ValueError(_("not a journal: the top level is not a set of tables"))
-        except (ValueError, UnicodeDecodeError) as exc:
+            problem = shape_problem(data)
+            if problem is not None:
+                raise ValueError(problem)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             self._on_corrupt(self.path, exc)
-            self._cache, self._sig = None, None
             return None
         self._cache, self._sig = data, sig
-        return data
+        return cast(dict[str, dict[str, Any]], data)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError:  # text from a terminal that is not UTF-8
+            self._cache, self._sig = None, None
+            raise JournalError(
+                _("the text holds bytes that are not valid Unicode, so it cannot be saved")
+            ) from None
         try:
             write_atomic(self.path, payload)
         except BaseException:
@@ -108,11 +192,31 @@ class AtomicJSONStorage(Storage):
         """Drop the parsed file; the next read parses it again."""
         self._cache, self._sig = None, None
 
+    def adopt(self, data: dict[str, dict[str, Any]]) -> None:
+        """Read `data` in place of the file as it is now (a migration that could not be
+        written back: the folder is read-only)."""
+        self._cache, self._sig = data, self._stat_sig()
+
+
+def too_large_line(path: Path, size: int, limit: int) -> str:
+    return _(
+        "{path} is {size:.1f} MB, more than the {limit:.0f} MB a journal file may hold, so "
+        "it was not opened and nothing in it was changed; `companion export` still reads "
+        "it out"
+    ).format(path=path, size=size / 1e6, limit=limit / 1e6)
+
 
 class Journal:
     """Append-only records with add and query-by-date-range.
 
     Cheap to construct; files are opened lazily, one partition at a time.
+
+    `size_limit` (bytes; None: any size) is the largest file it opens, by default
+    `MAX_FILE_BYTES`. What a person should hear about is kept on the journal: `notices`
+    (lines to show once: a file just set aside, a file not opened), `unread` (files reads
+    left out, with why), `skipped` (ids of records of the wrong shape left in their file),
+    and `backup_problem` (today's copy could not be made). `read_problems` puts them, and
+    every set-aside journal file not yet dismissed, into lines.
     """
 
     def __init__(
@@ -122,13 +226,21 @@ class Journal:
         *,
         partition: Literal["year", "none"] = "year",
         backups: bool = True,
+        size_limit: int | None = -1,
     ) -> None:
         self.paths = paths
         self.clock = clock
         self.partition = partition
         self.notices: list[str] = []
+        self.unread: dict[Path, str] = {}
+        self.skipped: dict[Path, set[str]] = {}
+        self.backup_problem: str | None = None
         self._dbs: dict[Path, TinyDB] = {}
         self._backups = backups
+        # -1: MAX_FILE_BYTES for a year's file; the one-file layout (benchmarks) has no cap
+        if size_limit == -1:
+            size_limit = MAX_FILE_BYTES if partition == "year" else None
+        self._size_limit = size_limit
         ensure_private_dir(paths.data)
         self._lock_path = paths.data / ".journal.lock"
         self._migrated: set[Path] = set()
@@ -149,63 +261,121 @@ class Journal:
     def _db(self, path: Path) -> TinyDB:
         db = self._dbs.get(path)
         if db is None:
-            db = TinyDB(path, storage=AtomicJSONStorage, on_corrupt=self._corrupt)
+            db = TinyDB(
+                path,
+                storage=AtomicJSONStorage,
+                on_corrupt=self._corrupt,
+                size_limit=self._size_limit,
+            )
             self._dbs[path] = db
         return db
 
     def _corrupt(self, path: Path, exc: Exception) -> None:
-        """Move an unreadable file aside, byte for byte, and remember to say so."""
+        """Move an unreadable file aside, byte for byte, and say so before anything else
+        can fail: the notice is kept here and logged; nothing is written for it (the
+        set-aside file itself is what `doctor` and the tray list)."""
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
         n = 1
         while target.exists():
             n += 1
             target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-        os.replace(path, target)
-        make_private(target)
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        try:
+            os.replace(path, target)
+        except OSError as move:
+            line = _(
+                "the journal file {path} could not be read ({reason}) and could not be "
+                "set aside ({problem}); it was left as it is"
+            ).format(path=path, reason=reason, problem=move.strerror or move)
+            log.info("%s could not be read nor set aside: %s", path.name, move.strerror)
+            raise JournalUnread(line) from None
         notice = _(
             "the journal file {name} could not be read ({reason}); it was kept as "
             "{target} and a fresh journal was started"
         ).format(name=path.name, reason=reason, target=target)
         self.notices.append(notice)
-        _remember_notice(self.paths, self.clock, notice)
+        # info: the notice is what the person reads (the terminal shows warnings, and
+        # would show it twice); the log file keeps this line
+        log.info("%s could not be read; it was kept as %s", path.name, target)
+        with contextlib.suppress(OSError):
+            make_private(target)
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        try:
-            with locked(self._lock_path, LOCK_TIMEOUT_S):
-                yield
-        except LockTimeout:
-            raise JournalError(
-                _(
-                    "the journal in {folder} is locked by another program for over {seconds:.0f} s"
-                ).format(folder=self.paths.data, seconds=LOCK_TIMEOUT_S)
-            ) from None
+    def locked(self, *, writing: bool = True) -> Iterator[bool]:
+        """Hold the journal's inter-process lock; yields whether it is held. A reader on a
+        folder where the lock file cannot be made (a read-only disk) reads without it:
+        nobody can write there either, and every write is an atomic rename."""
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(locked(self._lock_path, LOCK_TIMEOUT_S))
+            except LockTimeout:
+                raise JournalError(
+                    _(
+                        "the journal in {folder} is locked by another program for over "
+                        "{seconds:.0f} s"
+                    ).format(folder=self.paths.data, seconds=LOCK_TIMEOUT_S)
+                ) from None
+            except OSError as exc:
+                if exc.errno not in _READ_ONLY:
+                    raise
+                if writing:
+                    raise JournalError(
+                        _("the journal folder {folder} cannot be written ({reason})").format(
+                            folder=self.paths.data, reason=exc.strerror or exc
+                        )
+                    ) from None
+                yield False
+                return
+            yield True
 
     # --- open, migrate, back up -------------------------------------------------------
 
     def open(self) -> Journal:
-        """Check the current partition (migrating, or moving a corrupt file aside) and take
-        today's backup. Safe to call more than once."""
-        with self.locked():
+        """Check the current partition (migrating, or moving a corrupt file aside), tidy up
+        after killed writes and take today's backup. Safe to call more than once. Writes
+        nothing else, so it also opens a journal on a read-only disk."""
+        with self.locked(writing=False) as held:
+            self._remove_temps(held)
             # Only this year's file is read now; older years are checked (and migrated)
             # the first time a query reaches them, so opening stays fast after years of use.
-            self._ensure_schema(self.file_for(self.clock.now().date()))
-            if self._backups:
+            path = self.file_for(self.clock.now().date())
+            try:
+                self._ensure_schema(path, writing=False)
+            except JournalUnread as exc:
+                self.unread[path] = str(exc)
+                self.notices.append(str(exc))
+            if self._backups and held:
                 self._backup()
         return self
 
-    def _ensure_schema(self, path: Path) -> None:
+    def _remove_temps(self, held: bool) -> None:
+        now = self.clock.now().timestamp()
+        folders = [self.paths.data, DraftStore(self.paths).folder]
+        if self.paths.config != self.paths.data:
+            folders.append(self.paths.config)
+        removed = remove_stale_temps(
+            folders[0], now, any_age=lambda target: held and bool(_PARTITION_RE.match(target))
+        )
+        for folder in folders[1:]:
+            removed += remove_stale_temps(folder, now)
+        if removed:
+            log.info("removed %d temp file(s) left by interrupted writes", len(removed))
+
+    def _ensure_schema(self, path: Path, *, writing: bool = True) -> None:
+        """Make sure `path` is at the current schema. A missing file is created only for a
+        write; a migration that cannot be written back (read-only) is read in memory."""
         if path in self._migrated:
             return
         db = self._db(path)
         storage = cast(AtomicJSONStorage, db.storage)
-        if storage.read() is None:  # new (or just moved aside): start it at the current schema
-            storage.write({"meta": {"1": {"schema": SCHEMA_VERSION}}, "records": {}})
-            self._migrated.add(path)
+        data = storage.read()
+        if data is None:  # new (or just moved aside): start it at the current schema
+            if writing:
+                storage.write({"meta": {"1": {"schema": SCHEMA_VERSION}}, "records": {}})
+                self._migrated.add(path)
             return
-        docs = db.table("meta").all()
+        docs = list(data.get("meta", {}).values())
         version = int(docs[0].get("schema", 1)) if docs else 1
         if version > SCHEMA_VERSION:
             raise JournalError(
@@ -215,37 +385,57 @@ class Journal:
                 ).format(name=path.name, version=version)
             )
         if version < SCHEMA_VERSION:
-            data = storage.read() or {}
+            data = json.loads(json.dumps(data))  # migrate a copy: the cache stays the file
             while version < SCHEMA_VERSION:
                 data = MIGRATIONS[max(version, 1)](data)
                 version += 1
             data["meta"] = {"1": {"schema": SCHEMA_VERSION}}
-            storage.write(data)
+            try:
+                storage.write(data)
+            except OSError:
+                if writing:
+                    raise
+                storage.adopt(data)
             db.clear_cache()
             for table in db.tables():
                 db.table(table).clear_cache()
         self._migrated.add(path)
 
     def _backup(self) -> None:
+        """Today's copy of every journal file, best effort: any problem is one log line and
+        `backup_problem`, the unfinished copy is removed, and nothing else stops. Runs
+        under the journal's lock, so any `.partial` copy found is one that was cut short."""
         self._backed_up_on = self.clock.now().date()
         today = self._backed_up_on.isoformat()
-        root = ensure_private_dir(self.paths.backups)
-        target = root / today
-        if not target.exists():
-            sources = self.files()
-            if not sources:
-                return
-            tmp = root / f".{today}.partial"
-            shutil.rmtree(tmp, ignore_errors=True)
-            ensure_private_dir(tmp)
-            for src in sources:
-                dst = tmp / src.name
-                shutil.copyfile(src, dst)
-                make_private(dst)
-            os.replace(tmp, target)
-        kept = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-        for old in kept[:-BACKUPS_KEPT]:
-            shutil.rmtree(old, ignore_errors=True)
+        partial: Path | None = None
+        try:
+            root = ensure_private_dir(self.paths.backups)
+            for stray in root.glob(".*.partial"):
+                _remove(stray)
+            target = root / today
+            if not target.exists() and (sources := self.files()):
+                partial = root / f".{today}.partial"
+                ensure_private_dir(partial)
+                for src in sources:
+                    dst = partial / src.name
+                    shutil.copyfile(src, dst)
+                    make_private(dst)
+                os.replace(partial, target)
+                partial = None
+            kept = sorted(p for p in root.iterdir() if p.is_dir() and _BACKUP_RE.match(p.name))
+            for old in kept[:-BACKUPS_KEPT]:
+                shutil.rmtree(old, ignore_errors=True)
+            self.backup_problem = None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            where = exc.filename or self.paths.backups
+            log.warning("today's backup was not taken (%s: %s); the journal is fine", where, reason)
+            self.backup_problem = _(
+                "today's copy of the journal could not be made in {folder}: {reason} ({path})"
+            ).format(folder=self.paths.backups, reason=reason, path=where)
+        finally:
+            if partial is not None:
+                _remove(partial)
 
     # --- records ----------------------------------------------------------------------
 
@@ -261,6 +451,7 @@ class Journal:
             if self._backups and self._backed_up_on not in (None, self.clock.now().date()):
                 self._backup()  # a tray app running past midnight still keeps a copy a day
             table.insert(to_doc(record))
+        self.unread.pop(path, None)
         return record.id
 
     def query(
@@ -269,21 +460,36 @@ class Journal:
         start: date | None = None,
         end: date | None = None,
     ) -> list[R]:
-        """Records of `kind` (all kinds if None) with `start <= day <= end`, in time order."""
+        """Records of `kind` (all kinds if None) with `start <= day <= end`, in time order.
+
+        A file that is not read (too large; damaged where it cannot be moved aside; from a
+        newer version) is left out and named in `unread`; a record of the wrong shape is
+        left in its file and its id kept in `skipped`. `read_problems` says both."""
         out: list[Record] = []
+        lo = start.isoformat() if start else None
+        hi = end.isoformat() if end else None
         for path in self._files_between(start, end):
-            self._ensure_schema_unlocked(path)
-            table = self._db(path).table("records")
-            for doc in table.all():
+            try:
+                self._ensure_schema_unlocked(path)
+                docs = self._db(path).table("records").all()
+            except JournalError as exc:
+                self.unread[path] = str(exc)
+                continue
+            self.unread.pop(path, None)
+            for doc in docs:
                 if kind is not None and doc.get("type") != kind.kind:
                     continue
-                day = doc.get("day", "")
-                if (start and day < start.isoformat()) or (end and day > end.isoformat()):
-                    continue
-                try:
-                    out.append(from_doc(dict(doc)))
-                except (KeyError, ValueError, TypeError):
-                    continue  # a record this version cannot read; it stays in the file
+                day = doc.get("day")
+                if isinstance(day, str):
+                    if (lo and day < lo) or (hi and day > hi):
+                        continue
+                    try:
+                        out.append(from_doc(dict(doc)))
+                        continue
+                    except (KeyError, ValueError, TypeError):
+                        pass
+                # a record this version cannot read: it stays in the file, counted
+                self.skipped.setdefault(path, set()).add(str(doc.doc_id))
         out.sort(key=lambda r: r.at)
         return cast(list[R], out)
 
@@ -292,11 +498,11 @@ class Journal:
 
     def _files_between(self, start: date | None, end: date | None) -> list[Path]:
         if self.partition == "none":
-            return [self.file_for(date.today() if start is None else start)]
+            path = self.file_for(date.today() if start is None else start)
+            return [path] if path.exists() else []
         paths = []
         for path in self.files():
-            match = _PARTITION_RE.match(path.name)
-            year = int(match.group(1)) if match and match.group(1) else None
+            year = _year_of(path)
             if year is None:
                 continue
             if (start and year < start.year) or (end and year > end.year):
@@ -306,8 +512,36 @@ class Journal:
 
     def _ensure_schema_unlocked(self, path: Path) -> None:
         if path not in self._migrated:
-            with self.locked():
-                self._ensure_schema(path)
+            with self.locked(writing=False):
+                self._ensure_schema(path, writing=False)
+
+    def read_problems(
+        self, start: date | None = None, end: date | None = None, *, set_aside_too: bool = True
+    ) -> list[str]:
+        """One line for each thing reads between `start` and `end` left out: a journal file
+        set aside (until the person dismisses it; not with `set_aside_too=False`), a file
+        not read, records skipped."""
+
+        def within(year: int | None) -> bool:
+            if year is None:
+                return True
+            return not ((start and year < start.year) or (end and year > end.year))
+
+        kept = set_aside(self.paths) if set_aside_too else []
+        lines = [a.line() for a in kept if a.is_journal and within(a.year)]
+        lines += [why for path, why in sorted(self.unread.items()) if within(_year_of(path))]
+        for path, ids in sorted(self.skipped.items()):
+            if within(_year_of(path)):
+                lines.append(
+                    ngettext(
+                        "{n} record in {path} could not be read by this version; "
+                        "it was left in the file as it is",
+                        "{n} records in {path} could not be read by this version; "
+                        "they were left in the file as they are",
+                        len(ids),
+                    ).format(n=len(ids), path=path)
+                )
+        return lines
 
     def release(self) -> None:
         """Let go of the parsed files until the next read (the tray app calls this when it
@@ -316,13 +550,21 @@ class Journal:
             cast(AtomicJSONStorage, db.storage).forget()
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.files())
-
-    def count(self) -> int:
         total = 0
         for path in self.files():
-            self._ensure_schema_unlocked(path)
-            total += len(self._db(path).table("records"))
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+        return total
+
+    def count(self) -> int:
+        """Records in every file that could be read (the rest are in `unread`)."""
+        total = 0
+        for path in self.files():
+            try:
+                self._ensure_schema_unlocked(path)
+                total += len(self._db(path).table("records"))
+            except JournalError as exc:
+                self.unread[path] = str(exc)
         return total
 
     def close(self) -> None:
@@ -337,6 +579,19 @@ class Journal:
         self.close()
 
 
+def _year_of(path: Path) -> int | None:
+    match = _PARTITION_RE.match(path.name)
+    return int(match.group(1)) if match and match.group(1) else None
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 # --- migrations ---------------------------------------------------------------------------
 
 
@@ -345,8 +600,9 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     renames the check-in field `still_with_you` to `still_with_me`."""
     records = data.get("records", {})
     for doc in records.values():
-        if "day" not in doc and "at" in doc:
-            doc["day"] = datetime.fromisoformat(doc["at"]).date().isoformat()
+        if "day" not in doc and isinstance(doc.get("at"), str):
+            with contextlib.suppress(ValueError):  # else left as it is, and skipped when read
+                doc["day"] = datetime.fromisoformat(doc["at"]).date().isoformat()
         if "still_with_you" in doc:
             doc["still_with_me"] = doc.pop("still_with_you")
     return data
@@ -354,25 +610,6 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 # MIGRATIONS[n] turns schema n into schema n+1.
 MIGRATIONS = {1: _v1_to_v2}
-
-
-# --- status notes for doctor ---------------------------------------------------------------
-
-
-def _remember_notice(paths: Paths, clock: Clock, notice: str) -> None:
-    status = read_status(paths)
-    notes = status.setdefault("journal_notices", [])
-    notes.append({"at": clock.now().isoformat(timespec="seconds"), "text": notice})
-    status["journal_notices"] = notes[-20:]
-    write_atomic(paths.status, json.dumps(status, indent=2).encode("utf-8"))
-
-
-def read_status(paths: Paths) -> dict[str, Any]:
-    try:
-        data = json.loads(paths.status.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def known_kinds() -> list[str]:

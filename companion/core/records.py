@@ -179,23 +179,39 @@ _HINTS: dict[type[Record], dict[str, Any]] = {}
 
 
 def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    """`value` as the field's type; raises TypeError/ValueError when it is not that type
+    (a record of the wrong shape is left in the file and not read, never half-read)."""
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
+        if value is None:
+            return None
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         return _convert(options[0], value)
     if hint is datetime:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat(_of(str, value))
     if hint is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat(_of(str, value))
     if origin is tuple:
-        return tuple(value)
+        (item, *_rest) = typing.get_args(hint)
+        if not isinstance(value, list | tuple):
+            raise TypeError("expected a list")
+        return tuple(_of(item, v) for v in value)
+    if hint in (str, int, bool):
+        return _of(hint, value)
+    return value
+
+
+def _of(kind: type, value: Any) -> Any:
+    # bool is an int to Python, never to the journal
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind.__name__}")
     return value
 
 
 def from_doc(doc: dict[str, Any]) -> Record:
     """Rebuild a record; raises KeyError/ValueError/TypeError on a malformed document."""
+    if not isinstance(doc.get("type"), str):
+        raise KeyError("type")
     cls = RECORD_TYPES[doc["type"]]
     hints = _hints(cls)
     kwargs = {f.name: _convert(hints[f.name], doc[f.name]) for f in fields(cls) if f.name in doc}

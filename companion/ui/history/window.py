@@ -6,7 +6,9 @@ before any record is read; the period's numbers are read in a worker
 `JournalReader`, see reading.py) and fill the charts in when they come back. Each
 period's numbers are kept for as long as the window lives, so stepping back to a period
 already seen is instant. An answer for a period the person has already left is kept but
-never shown over the period they are looking at; a read that fails says so in one line.
+never shown over the period they are looking at; a read that fails says so in one line,
+and so does a read that had to leave part of the journal out (a year set aside as damaged,
+a file too large to open): the charts show the rest.
 
 The numbers come from `companion.core.insights.history`; specs.py puts them into words,
 chart.py draws them.
@@ -36,7 +38,7 @@ from companion.core.clock import Clock
 from companion.core.journal import Journal
 from companion.core.records import PracticeRecord, Record
 from companion.core.settings import Settings
-from companion.i18n import N_, _
+from companion.i18n import N_, _, ngettext
 from companion.runtime.tasks import Outcome, first_line, run_in_background
 from companion.ui import kit, style
 from companion.ui.history.chart import ChartCard
@@ -48,7 +50,8 @@ log = logging.getLogger("companion.history")
 LOADING = N_("Loading…")
 NOT_READ = N_("Not read.")
 
-Loaded = tuple[insights.History, dict[str, str] | None]  # (history, titles read with it)
+# (history, titles read with it, what the read left out: one line each)
+Loaded = tuple[insights.History, dict[str, str] | None, list[str]]
 
 
 def load_titles(user_practices: Path) -> dict[str, str]:
@@ -92,6 +95,7 @@ class HistoryWindow(QWidget):
         self._titles = dict(titles) if titles is not None else None
         self._live = (today_sessions, today_heavy)
         self._cache: dict[insights.Period, insights.History] = {}
+        self._left_out: dict[insights.Period, list[str]] = {}
         self._loading: set[insights.Period] = set()
         self.current: insights.History | None = None  # what the charts show; None: loading
         self.period = insights.period_containing("week", self.today)
@@ -139,8 +143,13 @@ class HistoryWindow(QWidget):
         # room for two lines from the start, so "Loading…" becoming the summary moves nothing
         self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing())
         self.error = kit.error_line(_("Why the numbers are not shown"))
+        self.left_out = kit.hint()  # a year set aside, a file not read: the rest is shown
+        self.left_out.setAccessibleName(_("What is not shown"))
+        self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.left_out.hide()
         said.addWidget(self.summary)
         said.addWidget(self.error)
+        said.addWidget(self.left_out)
         nav.addLayout(said, 1)
         self.prev_button = kit.button(_("‹ Earlier"), _("Earlier"))
         self.prev_button.clicked.connect(lambda: self.step(-1))
@@ -228,6 +237,7 @@ class HistoryWindow(QWidget):
             self.summary.setText(_(LOADING))
             self.summary.setAccessibleName(self.summary.text())
             kit.show_error(self.error, "")
+            self._say_left_out([])
             self.summary.show()
             after_paint(self.title, lambda: self._load(period))
         self.period_changed.emit(period)
@@ -269,11 +279,8 @@ class HistoryWindow(QWidget):
         def read(journal: Journal) -> Loaded:
             start, end = insights.history_range(period)
             records: list[Record] = journal.query(None, start, end)
-            rated = journal.query(
-                PracticeRecord,
-                period.end - timedelta(days=insights.ACTIVATION_DAYS - 1),
-                period.end,
-            )
+            rated_from = period.end - timedelta(days=insights.ACTIVATION_DAYS - 1)
+            rated = journal.query(PracticeRecord, rated_from, period.end)
             h = insights.history(
                 records,
                 period,
@@ -284,7 +291,8 @@ class HistoryWindow(QWidget):
                 live_heavy=live_heavy,
             )
             wants_titles = need_titles and bool(h.activation or h.activation_pending)
-            return h, (load_titles(user_practices) if wants_titles else None)
+            left_out = journal.read_problems(min(start, rated_from), period.end)
+            return h, (load_titles(user_practices) if wants_titles else None), left_out
 
         chosen = self._chosen
         run_in_background(
@@ -308,10 +316,11 @@ class HistoryWindow(QWidget):
             if period == self.period:  # ... and came back meanwhile
                 self._load(period)
             return
-        h, titles = result
+        h, titles, left_out = result
         if titles is not None and self._titles is None:
             self._titles = titles
         self._cache[period] = h
+        self._left_out[period] = left_out
         if period == self.period:  # an older answer never covers the period now shown
             self._show_history(h)
 
@@ -322,13 +331,31 @@ class HistoryWindow(QWidget):
         self.summary.setText(summary(h))
         self.summary.setAccessibleName(self.summary.text())
         kit.show_error(self.error, "")
+        self._say_left_out(self._left_out.get(h.period, []))
         self.summary.show()
         self.history_shown.emit(h)
+
+    def _say_left_out(self, lines: list[str]) -> None:
+        """One calm line under the summary when the read left part of the journal out."""
+        if not lines:
+            self.left_out.hide()
+            return
+        text = _("Not shown here: {problem}").format(problem=lines[0])
+        if len(lines) > 1:
+            text = ngettext(
+                "{first} (and {n} more; `companion doctor` lists them)",
+                "{first} (and {n} more; `companion doctor` lists them)",
+                len(lines) - 1,
+            ).format(first=text, n=len(lines) - 1)
+        self.left_out.setText(text)
+        self.left_out.setAccessibleDescription(text)
+        self.left_out.show()
 
     def _show_failure(self, reason: str) -> None:
         self.current = None
         self._show_placeholders(self.period, _(NOT_READ))
         self.summary.hide()
+        self._say_left_out([])
         kit.show_error(
             self.error, _("Look back could not read your journal: {reason}").format(reason=reason)
         )
