@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.core import choices
+from companion.core.aside import SetAside, dismiss_set_aside, set_aside
 from companion.core.clock import Clock, ScaledClock, SystemClock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
 from companion.core.exercises import Library, load_library
@@ -74,6 +75,7 @@ class App(QObject):
         self.player_clock = player_clock or clock
         self.demo = demo
         self.messages: list[str] = []
+        self.kept_aside: list[SetAside] = []
         self.store = SettingsStore(self.paths.settings, self)
         if self.store.problem:
             self.messages.append(
@@ -139,7 +141,11 @@ class App(QObject):
         for message in self.messages:
             print(f"companion: {message}", file=sys.stderr)
             self.view.notify(_(APP_NAME), message)
-        if self.messages:  # said in a window too, and kept in the menu while it is true
+        self.kept_aside = set_aside(self.paths)  # damaged files, until the person dismisses
+        shown = [str(a.path) for a in self.kept_aside]
+        # The journal's own notice of a file it set aside is the same news: said once.
+        self.messages = [m for m in self.messages if not any(p in m for p in shown)]
+        if self.messages or self.kept_aside:  # said in a window, kept in the menu meanwhile
             self.view.set_attention(True)
             self.open_problems()
         self.replan()
@@ -282,19 +288,7 @@ class App(QObject):
         self.journal.release()  # idle until the next wake-up: hold no parsed journal
 
     def reschedule(self) -> None:
-        now = self.clock.now()
-        times = [self.day.next_midnight()]
-        nxt = self.day.next_wakeup()
-        if nxt is not None:
-            times.append(nxt)
-        # Wake at the next session start or end too, so the tray's state changes on time.
-        boundaries = sorted(
-            t for s in (self.day.plan.sessions if self.day.plan else ()) for t in (s.start, s.end)
-        )
-        upcoming = [t for t in boundaries if t > now]
-        if upcoming:
-            times.append(upcoming[0])
-        self.wakeups.set_times(sorted(set(times)))
+        self.wakeups.set_times(self.day.wake_times())
 
     def refresh_view(self) -> None:
         status = self.day.status()
@@ -617,10 +611,31 @@ class App(QObject):
         self.bring_offer_forward()
 
     def open_problems(self) -> None:
-        """What needs attention: the problems met at start-up, each with its fix."""
+        """What needs attention: the problems met at start-up, each with its fix, and
+        the files kept aside until the person dismisses them."""
         from companion.ui.problems import ProblemsWindow
 
-        self._open_window("problems", lambda: ProblemsWindow(self.messages))
+        self._open_window(
+            "problems",
+            lambda: ProblemsWindow(
+                self.messages,
+                dismissable=[(a.line(), a) for a in self.kept_aside],
+                on_dismiss=self._dismiss_kept_aside,
+            ),
+        )
+
+    def _dismiss_kept_aside(self, item: object) -> str | None:
+        """The person has seen a damaged file kept aside: stop reporting it (it stays)."""
+        assert isinstance(item, SetAside)
+        try:
+            dismiss_set_aside(self.paths, item.path)
+        except LookupError as exc:
+            return str(exc.args[0]) if exc.args else str(exc)
+        except OSError as exc:
+            return _("Could not note that: {reason}").format(reason=exc.strerror or exc)
+        self.kept_aside = [a for a in self.kept_aside if a.path != item.path]
+        self.view.set_attention(bool(self.messages or self.kept_aside))
+        return None
 
     def _connect_intents(self) -> None:
         i = self.intents

@@ -459,3 +459,13 @@ def test_a_journal_that_cannot_be_written_never_stops_the_day(
         day.skipped(key)
     assert "could not save the offer" in caplog.text
     assert day.offers_showing() == []
+
+
+def test_the_app_wakes_for_the_next_decision_the_next_session_edge_and_midnight(
+    day: Day,
+) -> None:
+    # At 08:30: the first session's start, the first offer at 09:50, and midnight.
+    assert day.wake_times() == [at(MONDAY, "09:00"), at(MONDAY, "09:50"), day.next_midnight()]
+    run_until(day, at(MONDAY, "09:10"))
+    # In the session: its end and its break's offer are one moment, woken for once.
+    assert day.wake_times() == [at(MONDAY, "09:50"), day.next_midnight()]

@@ -496,3 +496,39 @@ def test_enter_in_the_link_field_adds_the_link_and_does_not_save(qtbot, paths: P
     assert cal.calendar_list.count() == 1
     assert window.isVisible(), "Enter must not also press Save"
     assert not paths.settings.exists()
+
+
+def test_an_export_from_settings_names_a_damaged_year_and_leaves_the_folder_alone(
+    qtbot, paths: Paths, tmp_path
+) -> None:
+    """Issue 14, items 3 and 12, from the Settings window: a damaged older year is named
+    under the result line, the file is 0600, and a shared folder keeps its mode."""
+    import os
+    import stat
+
+    from companion.core.clock import SystemClock
+
+    year = SystemClock().now().year
+    (paths.data / f"journal-{year - 1}.json").write_bytes(b'{"meta": {"1": {"sch')
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o2775)
+    window = make_window(qtbot, paths)
+    system = window.system
+    out = shared / "journal.json"
+    system.choose_export_target = lambda fmt: str(out)
+    with qtbot.waitSignal(system.exported, timeout=10_000) as blocker:
+        system.export_journal()
+    first, second = blocker.args[0].splitlines()
+    assert first.startswith("Exported 0 records to")
+    assert second.startswith(f"Not in this export: your journal for {year - 1}")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o2775
+
+
+def test_delete_all_also_takes_settings_kept_aside(paths: Paths) -> None:
+    """A settings file once kept aside as unreadable is the person's data too."""
+    kept = paths.settings.with_name(paths.settings.name + ".unreadable-20260301-101500")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text("{ broken", encoding="utf-8")
+    assert kept in data_to_delete(paths)

@@ -412,3 +412,23 @@ def test_run_starts_even_when_another_user_squats_the_socket(
         for squatter in squatters:
             squatter.close()
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_doctor_says_when_the_socket_folder_is_not_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A socket folder open to others (someone could pose as the running app): doctor
+    has a row for it, with the folder named."""
+    from companion.cli import main
+
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    data = tmp_path / "data"
+    folder = Path(single.server_name(data)).parent
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o777)
+    assert main(["--data-dir", str(data), "doctor"]) == 0
+    out = capsys.readouterr().out
+    (row,) = [line for line in out.splitlines() if "single instance" in line]
+    assert row.startswith("!!") and str(folder) in row

@@ -148,3 +148,37 @@ def test_the_problems_window_is_translated_and_whole(qtbot, pseudo_locale, house
     window.show()
     qtbot.waitExposed(window)
     assert problems(window, allowed=["/home/x/journal-2026.json"]) == []
+
+
+def test_a_damaged_journal_kept_aside_is_shown_until_dismissed(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, item 2, in the tray app: a damaged year kept aside is listed in the
+    window (and 'What needs attention…' stays in the menu) until the person dismisses
+    it; the file itself stays."""
+    paths = resolve_paths(data_dir).ensure()
+    damaged = paths.data / f"journal-{MONDAY.year - 1}.json.corrupt-20260301-101500"
+    damaged.write_bytes(b'{"meta": {"1": {"sch')
+    app = started_app(data_dir, local(MONDAY, 9, 40))
+    try:
+        window = app.windows["problems"]
+        assert isinstance(window, ProblemsWindow)
+        said = " ".join(label.text() for label in window.lines)
+        assert str(MONDAY.year - 1) in said and str(damaged) in said
+
+        def attention() -> bool:
+            return any(
+                a.objectName() == "menu-attention" and a.isVisible()
+                for a in app.view.menu.actions()
+            )
+
+        assert attention()
+        (dismiss,) = window.dismiss_buttons
+        dismiss.click()
+        assert not attention()
+        assert damaged.exists()
+    finally:
+        close_app(app)
+    again = started_app(data_dir, local(MONDAY, 9, 41))  # the next start: not said again
+    try:
+        assert "problems" not in again.windows
+    finally:
+        close_app(again)

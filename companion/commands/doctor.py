@@ -51,6 +51,7 @@ LABELS = {
     "Qt libraries": N_("Qt libraries"),
     "system tray": N_("system tray"),
     "sound": N_("sound"),
+    "single instance": N_("single instance"),
 }
 
 _TRAY_PROBE = """
@@ -320,6 +321,15 @@ def check_display() -> list[dict[str, Any]]:
     return rows
 
 
+def check_single(data: Path) -> list[dict[str, Any]]:
+    """Only when something is wrong: the folder of the app's local socket not being the
+    person's own (another user could pose as the running app)."""
+    from companion.runtime import single
+
+    problem = single.knock_problem(data)
+    return [_check("single instance", False, problem)] if problem else []
+
+
 def check_audio() -> dict[str, Any]:
     try:
         from companion.runtime import sound
@@ -360,6 +370,7 @@ def run(args: argparse.Namespace) -> int:
             else _("PySide6 not installed"),
         ),
         check_folder(paths.data),
+        *check_single(paths.data),
         *check_journal(args),
         check_files(paths),
         check_settings(args),

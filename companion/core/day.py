@@ -391,6 +391,20 @@ class Day:
         future = [t for t in times if t >= now]
         return min(future) if future else None
 
+    def wake_times(self) -> list[datetime]:
+        """When the app must wake next: the next decision (`next_wakeup`), the next
+        session start or end (so the tray's state changes on time), and midnight."""
+        now = self.clock.now()
+        times = [self.next_midnight()]
+        nxt = self.next_wakeup()
+        if nxt is not None:
+            times.append(nxt)
+        sessions = self.plan.sessions if self.plan else ()
+        upcoming = sorted(t for s in sessions for t in (s.start, s.end) if t > now)
+        if upcoming:
+            times.append(upcoming[0])
+        return sorted(set(times))
+
     def next_midnight(self) -> datetime:
         now = self.clock.now()
         tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0, 0, 5))

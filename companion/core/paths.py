@@ -107,6 +107,9 @@ def data_to_delete(paths: Paths) -> list[Path]:
             found.append(paths.backups)
     if paths.settings.exists():
         found.append(paths.settings)
+    if paths.settings.parent.is_dir():  # settings kept aside when unreadable, and temp files
+        for pattern in (paths.settings.name + ".*", ".*.tmp"):
+            found += sorted(p for p in paths.settings.parent.glob(pattern) if p not in found)
     return found
 
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from companion.core import export
 from companion.core.clock import Clock
-from companion.core.files import write_atomic
 from companion.core.journal import Journal, JournalError
 from companion.core.paths import Paths
 from companion.core.settings import Settings
@@ -53,25 +52,27 @@ class Exported:
     records: int
     files: int | None
     out: Path
+    missing: tuple[str, ...] = ()  # one line for each part of the journal left out
 
 
 def export_journal(
     paths: Paths, clock: Clock, fmt: str, out: Path, titles: dict[str, str]
 ) -> Exported:
     """Read the journal and write it as `fmt` to `out`. Runs in a worker; touches no widget."""
-    journal = Journal(paths, clock, backups=False)
+    journal = Journal(paths, clock, backups=False, size_limit=None)  # every year, however big
     try:
         records = journal.all()
+        missing = tuple(journal.read_problems())
     finally:
         journal.close()
     if fmt == "csv":
-        return Exported(len(records), len(export.to_csv_files(records, out)), out)
+        return Exported(len(records), len(export.to_csv_files(records, out)), out, missing)
     if fmt == "json":
         written = export.to_json(records, clock.now())
     else:
         written = export.to_markdown(records, titles=titles)
-    write_atomic(out, written.encode("utf-8"))
-    return Exported(len(records), None, out)
+    export.write_export(out, written.encode("utf-8"))  # 0600; the folder's mode is left alone
+    return Exported(len(records), None, out, missing)
 
 
 def exported_line(outcome: Outcome[Exported]) -> str:
@@ -84,13 +85,17 @@ def exported_line(outcome: Outcome[Exported]) -> str:
     except Exception as exc:  # one calm line, never a traceback
         return _("The export did not finish: {reason}").format(reason=first_line(exc))
     if done.files is None:
-        return ngettext(
+        line = ngettext(
             "Exported {n} record to {out}", "Exported {n} records to {out}", done.records
         ).format(n=done.records, out=done.out)
-    files = ngettext("{n} CSV file", "{n} CSV files", done.files).format(n=done.files)
-    return _("Exported {records} to {files} in {out}").format(
-        records=text.records(done.records), files=files, out=done.out
-    )
+    else:
+        files = ngettext("{n} CSV file", "{n} CSV files", done.files).format(n=done.files)
+        line = _("Exported {records} to {files} in {out}").format(
+            records=text.records(done.records), files=files, out=done.out
+        )
+    for missing in done.missing:  # a damaged year left out is said, never skipped silently
+        line += "\n" + _("Not in this export: {what}").format(what=missing)
+    return line
 
 
 class SystemPage(Page):
