@@ -231,3 +231,18 @@ def test_a_cli_command_says_one_line_and_runs_on_defaults(
         "using the built-in defaults for now\n"
     )
     assert path.read_text() == text
+
+
+def test_a_settings_file_from_before_version_3_counts_as_a_confirmed_schedule(
+    tmp_path: Path,
+) -> None:
+    """Someone already using the app keeps getting offers; only a fresh folder waits for
+    the person to say when they see clients."""
+    old = tmp_path / "settings.json"
+    old.write_text('{"version": 2, "grace_minutes": 3}', encoding="utf-8")
+    assert load_settings(old).schedule_confirmed is True
+    assert json.loads(old.read_text(encoding="utf-8"))["schedule_confirmed"] is True
+    older = tmp_path / "v1.json"
+    older.write_text('{"week": {"Monday": ["09:00"]}}', encoding="utf-8")
+    assert load_settings(older).schedule_confirmed is True
+    assert load_settings(tmp_path / "none.json").schedule_confirmed is False

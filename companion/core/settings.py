@@ -21,7 +21,7 @@ from typing import Any
 from companion.core.files import write_atomic
 from companion.i18n import _
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SOUND_LEVELS = ("mute", "quiet", "normal")
@@ -162,6 +162,9 @@ class Settings:
     reduced_motion: bool = False
     ratings: bool = True
     start_at_login: bool = False
+    # First run: nothing is offered until the person has said when they see clients (the
+    # welcome window, or Settings). A settings file from before version 3 counts as said.
+    schedule_confirmed: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with `changes` applied; raises SettingsError."""
@@ -316,6 +319,7 @@ _SIMPLE: dict[str, Callable[[str, Any], None]] = {
     "reduced_motion": _boolean,
     "ratings": _boolean,
     "start_at_login": _boolean,
+    "schedule_confirmed": _boolean,
     "include_keywords": _keywords,
     "exclude_keywords": _keywords,
     "heavy_keywords": _keywords,
@@ -501,8 +505,17 @@ def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 plans nothing until the schedule is confirmed; whoever already had a
+    settings file was using the app on their schedule, so theirs counts as confirmed."""
+    out = dict(raw)
+    out.setdefault("schedule_confirmed", True)
+    out["version"] = 3
+    return out
+
+
 # MIGRATIONS[n] turns a version-n mapping into version n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:
