@@ -12,7 +12,12 @@ descriptions) into a temporary folder, then times `companion.core.calendar.ical.
 
 It prints peak Python memory (tracemalloc) of a cold day and the process's peak RSS,
 and, for comparison, the naive way: icalendar over the whole file, then
-recurring-ical-events. A benchmark prints figures; it asserts nothing.
+recurring-ical-events.
+
+Then the hostile feeds of issue 14 (`--no-hostile` skips them): each one's time, peak
+Python memory (tracemalloc) and outcome (refused in one line, or planned), beside what
+it cost before the expansion guard and the read's ceiling. A benchmark prints figures;
+it asserts nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from companion.core.calendar import ical  # noqa: E402
+from companion.core.calendar.errors import CalendarError  # noqa: E402
 from companion.core.calendar.ical import EventRules, parse_sessions  # noqa: E402
 from companion.core.calendar.session import day_bounds  # noqa: E402
 
@@ -181,12 +187,147 @@ def naive(data: bytes, day: date, days: int) -> int:
     return len(list(events))
 
 
+# --- hostile feeds (issue 14) -------------------------------------------------------------
+
+
+def _cal(*blocks: str) -> bytes:
+    return (
+        "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", *blocks, "END:VCALENDAR"]) + "\r\n"
+    ).encode()
+
+
+def _event(*lines: str, uid: str = "e") -> str:
+    return "\r\n".join(["BEGIN:VEVENT", f"UID:{uid}", *lines, "END:VEVENT"])
+
+
+def _zone(freq: str) -> str:
+    subs = []
+    for kind, start, offsets in (
+        ("STANDARD", "19700101T000000", ("+0100", "+0000")),
+        ("DAYLIGHT", "19700101T000030", ("+0000", "+0100")),
+    ):
+        subs += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{start}",
+            f"TZOFFSETFROM:{offsets[0]}",
+            f"TZOFFSETTO:{offsets[1]}",
+            f"RRULE:FREQ={freq}",
+            f"END:{kind}",
+        ]
+    return "\r\n".join(["BEGIN:VTIMEZONE", "TZID:Evil/Zone", *subs, "END:VTIMEZONE"])
+
+
+def _lists(*parts: tuple[str, range]) -> str:
+    return ";".join(f"{key}=" + ",".join(map(str, values)) for key, values in parts)
+
+
+FULL = _lists(("BYMONTHDAY", range(1, 32)), ("BYHOUR", range(24)), ("BYMINUTE", range(60)))
+ZONED = ("DTSTART;TZID=Evil/Zone:20240610T090000", "DTEND;TZID=Evil/Zone:20240610T095000")
+
+#: name -> (how to make it, what it cost before: issue 14's figures and this machine's)
+HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
+    "RRULE INTERVAL=0": (
+        lambda: _cal(
+            _event("DTSTART:20240101T090000Z", "DURATION:PT50M", "RRULE:FREQ=DAILY;INTERVAL=0")
+        ),
+        "until killed: 100 % CPU, +18 MB/s (here: 78 s, 2.9 GB, MemoryError)",
+    ),
+    "VTIMEZONE every minute": (
+        lambda: _cal(_zone("MINUTELY"), _event(*ZONED)),
+        "hangs (here: killed after 120 s)",
+    ),
+    "VTIMEZONE every second": (
+        lambda: _cal(_zone("SECONDLY"), _event(*ZONED)),
+        "hangs (here: killed after 120 s)",
+    ),
+    "MONTHLY, full BY lists": (
+        lambda: _cal(
+            _event("DTSTART:20230101T000000Z", "DURATION:PT1M", f"RRULE:FREQ=MONTHLY;{FULL}")
+        ),
+        "13-18 s, 1.1 GB",
+    ),
+    "YEARLY, full BY lists, 1900": (
+        lambda: _cal(
+            _event(
+                "DTSTART:19000101T000000Z",
+                "DURATION:PT1M",
+                f"RRULE:FREQ=YEARLY;{_lists(('BYMONTH', range(1, 13)))};{FULL}",
+            )
+        ),
+        "13-18 s, 1.1 GB (here: 20 s, 2.9 GB, MemoryError)",
+    ),
+    "a rule that never happens": (
+        lambda: _cal(
+            _event(
+                "DTSTART:20240101T090000Z",
+                "DURATION:PT50M",
+                "RRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30",
+            )
+        ),
+        "here: 5 s (a walk to the year 9999)",
+    ),
+    "100,000 events on one day": (
+        lambda: _cal(
+            *(
+                _event(
+                    f"DTSTART:20240612T{9 + i % 8:02d}{i % 60:02d}00Z",
+                    "DURATION:PT50M",
+                    uid=f"f{i}",
+                )
+                for i in range(100_000)
+            )
+        ),
+        "47 s, 830 MB (here: 25 s, 846 MB RSS)",
+    ),
+    "20,000 weekly series": (
+        lambda: _cal(
+            *(
+                _event(
+                    f"DTSTART:20200106T{8 + i % 9:02d}{i % 60:02d}00Z",
+                    "DURATION:PT50M",
+                    "RRULE:FREQ=WEEKLY",
+                    uid=f"s{i}",
+                )
+                for i in range(20_000)
+            )
+        ),
+        "93 s, 1 GB (here, one day: 7.3 s, 398 MB RSS)",
+    ),
+}
+
+
+def hostile(day: date) -> None:
+    print("hostile feeds (issue 14), 14 days from", day, "(the refresh window);")
+    print("time untraced, then peak Python memory (tracemalloc) in a second, traced read:")
+
+    def read(data: bytes) -> str:
+        ical.clear_cache()
+        try:
+            return f"planned, {len(parse_sessions(data, 'hostile.ics', day, 14))} sessions"
+        except CalendarError as exc:
+            return "refused: " + str(exc).split(": ", 1)[1][:70]
+
+    for label, (make, before) in HOSTILE.items():
+        data = make()
+        started = time.perf_counter()
+        outcome = read(data)
+        ms = (time.perf_counter() - started) * 1000
+        tracemalloc.start()
+        read(data)
+        _cur, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        size = f"{len(data) / 1e3:8.1f} KB"
+        print(f"  {label:28s} {size} {ms:8.1f} ms {peak / 2**20:6.1f} MiB  {outcome}")
+        print(f"  {'':28s} before: {before}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=16_000)
     parser.add_argument("--series", type=int, default=40)
     parser.add_argument("--day", default="2024-03-13", help="the day to plan (YYYY-MM-DD)")
     parser.add_argument("--no-naive", action="store_true", help="skip the slow naive parse")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile feeds")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -196,8 +337,13 @@ def main() -> None:
     print(f"feed: {len(data) / 1e6:.2f} MB, {args.series} weekly series, {args.events} one-offs")
     rules = EventRules(heavy_keywords=("supervision",), exclude_keywords=("lunch",))
     day = date.fromisoformat(args.day)
-    import icalendar  # noqa: F401  (library import time is not the planner's cost)
+    # Import time is not the planner's cost: the app imports these once, in warm_up.
+    import ctypes  # noqa: F401  (the read's watchdog)
+
+    import icalendar  # noqa: F401
     import recurring_ical_events  # noqa: F401
+
+    from companion.core.calendar import guard, limits, render  # noqa: F401
 
     rows: list[tuple[str, float, int]] = []
 
@@ -231,6 +377,9 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"naive full parse + expand, one day: {ms:8.0f} ms  ({count} events)")
         print(f"peak RSS after the naive parse (ru_maxrss): {rss:.0f} MiB")
+
+    if not args.no_hostile:
+        hostile(date(2024, 6, 10))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +23,7 @@ FEED = (
 )
 TOKEN = "private-0123456789abcdef"
 RELEASE = threading.Event()
+DRIP = 0.1  # seconds between the bytes of a dripping answer
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -36,6 +38,28 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
         self.wfile.write(body)
+
+    def _drip(self, path: str) -> None:
+        """A byte every DRIP seconds: of the status line, the headers, or the body."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+        padding = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"p" * 40) for i in range(20))
+        if path == "/drip-status":
+            slow, fast = head + padding + b"\r\n" + FEED, b""
+        elif path == "/drip-headers":
+            slow, fast = padding + b"\r\n" + FEED, head
+        else:  # the body, with no length: only the deadline can end it
+            slow, fast = FEED * 50, head + b"\r\n"
+        try:
+            self.wfile.write(fast)
+            self.wfile.flush()
+            for i in range(len(slow)):
+                self.wfile.write(slow[i : i + 1])
+                self.wfile.flush()
+                if RELEASE.wait(DRIP):
+                    return
+        except OSError:
+            pass  # the client gave up, as it should
+        self.close_connection = True
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
@@ -69,6 +93,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(FEED[:20])
             self.wfile.flush()
             RELEASE.wait(5)
+        elif path.startswith("/drip-"):
+            self._drip(path)
         elif path == "/to-http":
             self.send_response(302)
             self.send_header(
@@ -139,6 +165,17 @@ def test_a_truncated_feed(server: str) -> None:
 
 def test_a_response_that_stalls_past_the_timeout(server: str) -> None:
     assert "within 0.5 s" in failure(f"{server}/stall", timeout=0.5)
+
+
+@pytest.mark.parametrize("part", ["status", "headers", "body"])
+def test_one_deadline_for_the_whole_answer_even_when_it_drips(server: str, part: str) -> None:
+    """A server that sends a byte every so often never trips a per-read timeout: a status
+    line or headers dripped one byte every 2 s held `plan --ics` for 151 s, not 10."""
+    started = time.perf_counter()
+    message = failure(f"{server}/drip-{part}", timeout=0.8)
+    elapsed = time.perf_counter() - started
+    assert "no complete answer within 0.8 s" in message
+    assert elapsed < 0.8 + 0.7, f"took {elapsed:.1f} s"
 
 
 def test_connection_refused() -> None:

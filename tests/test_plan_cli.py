@@ -275,3 +275,74 @@ def test_configured_feeds_fall_back_to_the_cache_and_keep_everything_private(
             assert MARKER.encode() not in content and MARKER.lower().encode() not in content, path
             if path != secrets.fallback_path(paths):  # no keyring in tests: the link's one home
                 assert TOKEN.encode() not in content, path
+
+
+# --- a link is a secret wherever it turns up -------------------------------------------------
+
+LINK = f"calendar.google.com/calendar/ical/me%40example.org/private-{TOKEN}/basic.ics"
+
+
+def test_a_link_without_https_is_masked_not_read_as_a_file(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, out, err = run_plan(capsys, "--ics", LINK)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("companion: calendar.google.com/…: ")
+    assert "https://" in err  # says what to add
+    assert TOKEN not in err and "me%40example" not in err
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CalendarSource(id="a", kind="file", path=f"https://{LINK}"),  # a link saved as a path
+        CalendarSource(id="a", kind="file", path=LINK),
+        CalendarSource(id="a", kind="url", label=LINK),  # a label that is the whole link
+    ],
+    ids=["path-https", "path-bare", "label-bare"],
+)
+def test_a_link_saved_under_the_wrong_key_is_never_echoed(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, source: CalendarSource
+) -> None:
+    paths = resolve_paths().ensure()
+    save_settings(paths.settings, Settings(schedule_source="calendar", calendars=(source,)))
+    code, out, err = run_plan(capsys)
+    assert code == 1 and "calendar.google.com/…" in err
+    doctor = main(["doctor"]), *capsys.readouterr()
+    for text in (out, err, *doctor[1:], paths.calendar_cache.read_text()):
+        assert TOKEN not in text and "me%40example" not in text
+
+
+def test_an_old_cache_line_with_a_link_in_it_is_masked_when_shown(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    paths = resolve_paths().ensure()
+    source = CalendarSource(id="a", kind="file", path="/nowhere/work.ics")
+    save_settings(paths.settings, Settings(schedule_source="calendar", calendars=(source,)))
+    paths.calendar_cache.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "sources": {"a": {"error": f"https://{LINK}: file not found", "sessions": []}},
+            }
+        )
+    )
+    main(["doctor"])
+    out, err = capsys.readouterr()
+    assert "calendar.google.com/…" in out and TOKEN not in out + err
+
+
+# --- dates at the ends of the calendar -------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30"])
+def test_a_date_at_the_end_of_time_is_one_line(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path, day: str
+) -> None:
+    feed_file = tmp_path / "a.ics"
+    feed_file.write_bytes(feed(date(2024, 6, 10), [(9, 0)]))
+    for extra in ([], ["--ics", str(feed_file)]):
+        code, out, err = run_plan(capsys, "--date", day, *extra)
+        assert code == 1 and out == ""
+        assert err.count("\n") == 1 and err.startswith(f"companion: --date: {day} ")
+        assert "Traceback" not in err

@@ -40,17 +40,30 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=run)
 
 
+#: The days `plan` answers for. Far outside, the date arithmetic of planning (the days
+#: around the one asked, local midnight, time zones) runs off the calendar's ends.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 def _day(text: str | None, today: date) -> date:
     from companion.cli import UserError
 
     if text is None:
         return today
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UserError(
             _("--date: {value!r} is not a date; use YYYY-MM-DD").format(value=text)
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UserError(
+            _(
+                "--date: {day} is outside the days that can be planned; use {first} to {last}"
+            ).format(day=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+        )
+    return day
 
 
 def run(args: argparse.Namespace) -> int:

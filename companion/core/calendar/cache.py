@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from companion.core.calendar.secrets import scrub
 from companion.core.calendar.session import Session, in_range, to_local
 from companion.core.files import ensure_private_dir, make_private, write_atomic
 from companion.core.locking import locked
@@ -102,7 +103,7 @@ def _from_json(source_id: str, raw: Any) -> SourceCache:
         first_day=date.fromisoformat(first) if isinstance(first, str) else None,
         days=int(raw.get("days") or 0),
         sessions=tuple(sessions),
-        error=str(error) if error else None,
+        error=scrub(str(error)) if error else None,  # a line an older version kept unmasked
         error_at=_parse_dt(raw.get("error_at")),
     )
 
@@ -180,7 +181,7 @@ def store_error(path: Path, source_id: str, message: str, at: datetime) -> None:
             first_day=old.first_day,
             days=old.days,
             sessions=old.sessions,
-            error=message.splitlines()[0] if message else _("unknown error"),
+            error=scrub(message.splitlines()[0]) if message else _("unknown error"),
             error_at=at,
         )
         return True

@@ -1,10 +1,13 @@
 """Fetch a calendar feed over https (plain http only when allowed), carefully.
 
-A plain blocking function for a worker thread: a timeout (10 s by default, for the
-connection and for the whole download), a size cap (20 MB by default, enforced while
-streaming, so an endless body stops at the cap), and one clear line for every way it
-can go wrong. The URL is a secret: messages name it masked (scheme and host only),
-never the exception text of the network libraries (which may quote the full URL).
+A plain blocking function for a worker thread: one deadline (10 s by default) for the
+whole fetch, from the connection through the status line, the headers, any redirects and
+the body, so a server that drips a byte every few seconds cannot hold it (a watchdog
+shuts the connection at the deadline); a size cap (20 MB by default, enforced while
+streaming, so an endless body stops at the cap); and one clear line for every way it
+can go wrong. (Looking the host name up is the system resolver's, with its own timeout.)
+The URL is a secret: messages name it masked (scheme and host only), never the
+exception text of the network libraries (which may quote the full URL).
 The body is returned in memory and never written to disk.
 
 urllib.request, http.client and ssl are imported when a feed is fetched, not with this
@@ -14,7 +17,9 @@ standing week or the cache) never needs.
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
@@ -120,6 +125,71 @@ def _Redirects(name: str, allow_http: bool) -> urllib.request.HTTPRedirectHandle
     return _redirects_class()(name, allow_http)
 
 
+class _Deadline:
+    """The one deadline of a fetch: at `seconds` it shuts the connection in use, whatever
+    the fetch is waiting for (a status line, a header, a redirect's answer, the body)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._connection: Any = None
+        self.passed = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def connection_class(self, cls: Callable[..., Any]) -> Callable[..., Any]:
+        """`cls` (an http.client connection class), with each connection it makes watched."""
+
+        def make(*args: Any, **kwargs: Any) -> Any:
+            connection = cls(*args, **kwargs)
+            with self._lock:
+                if self.passed:
+                    raise TimeoutError
+                self._connection = connection
+            return connection
+
+        return make
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            connection = self._connection
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+
+
+@lru_cache(maxsize=1)
+def _handler_classes() -> tuple[type[Any], type[Any]]:
+    """HTTP and HTTPS handlers whose connections a `_Deadline` watches (defined on first use)."""
+    import urllib.request  # lazy: see the module docstring
+
+    class Http(urllib.request.HTTPHandler):
+        def __init__(self, deadline: _Deadline) -> None:
+            super().__init__()
+            self._deadline = deadline
+
+        def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+            return super().do_open(self._deadline.connection_class(http_class), req, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def __init__(self, deadline: _Deadline) -> None:
+            super().__init__()
+            self._deadline = deadline
+
+        def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+            return super().do_open(self._deadline.connection_class(http_class), req, **kwargs)
+
+    return Http, Https
+
+
 def _http_problem(code: int) -> str:
     if code in (404, 410):
         text = _("not found (HTTP {code}); the link may be wrong, or the calendar deleted")
@@ -171,13 +241,10 @@ def fetch_calendar(
 ) -> bytes:
     """The body of the calendar at `url`; CalendarError (one line, URL masked) otherwise.
 
-    `timeout` bounds the connection, each read, and (checked between reads) the whole
-    download. Blocking; run it in a worker thread.
+    `timeout` bounds the whole fetch: connection, status line, headers, redirects and
+    body. Blocking; run it in a worker thread.
     """
-    # Lazy: see the module docstring.
-    import http.client
-    import urllib.error
-    import urllib.request
+    import urllib.request  # lazy: see the module docstring
 
     if clock is None:
         clock = SystemClock()
@@ -191,31 +258,51 @@ def fetch_calendar(
             "Accept-Encoding": "identity",
         },
     )
-    opener = urllib.request.build_opener(_Redirects(name, allow_http))
+    watch = _Deadline(timeout)
+    http_handler, https_handler = _handler_classes()
+    opener = urllib.request.build_opener(
+        _Redirects(name, allow_http), http_handler(watch), https_handler(watch)
+    )
     deadline = clock.monotonic() + timeout
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return _read_body(
+        with watch, opener.open(request, timeout=timeout) as response:
+            body = _read_body(
                 response, name, timeout=timeout, max_bytes=max_bytes, deadline=deadline, clock=clock
             )
-    except CalendarError:
-        raise
-    except urllib.error.HTTPError as exc:
+        if watch.passed:  # the body "ended" because the deadline shut the connection
+            raise TimeoutError
+        return body
+    except Exception as exc:
+        if watch.passed:  # whatever the shut connection looked like to urllib
+            late = _("no complete answer within {seconds:g} s").format(seconds=timeout)
+            raise _failed(name, late) from None
+        raise _explained(exc, name, timeout) from None
+
+
+def _explained(exc: Exception, name: str, timeout: float) -> CalendarError:
+    """One line for what went wrong in a fetch, in fixed words (the URL masked)."""
+    import http.client
+    import urllib.error
+
+    if isinstance(exc, CalendarError):
+        return exc
+    if isinstance(exc, urllib.error.HTTPError):
         code = exc.code
         exc.close()
-        raise _failed(name, _http_problem(code)) from None
-    except urllib.error.URLError as exc:
-        raise _failed(name, _network_problem(exc.reason, timeout)) from None
-    except http.client.IncompleteRead:
-        raise _failed(name, _("the download was cut off; it will be tried again")) from None
-    except TimeoutError:
-        raise _failed(name, _("no answer within {seconds:g} s").format(seconds=timeout)) from None
-    except (http.client.InvalidURL, ValueError):
-        raise CalendarError(_("{name}: not a valid web link").format(name=name)) from None
-    except http.client.HTTPException:
-        raise _failed(name, _("the server sent a malformed answer")) from None
-    except OSError as exc:
-        raise _failed(name, _network_problem(exc, timeout)) from None
+        return _failed(name, _http_problem(code))
+    if isinstance(exc, urllib.error.URLError):
+        return _failed(name, _network_problem(exc.reason, timeout))
+    if isinstance(exc, http.client.IncompleteRead):
+        return _failed(name, _("the download was cut off; it will be tried again"))
+    if isinstance(exc, TimeoutError):
+        return _failed(name, _("no answer within {seconds:g} s").format(seconds=timeout))
+    if isinstance(exc, (http.client.InvalidURL, ValueError)):
+        return CalendarError(_("{name}: not a valid web link").format(name=name))
+    if isinstance(exc, http.client.HTTPException):
+        return _failed(name, _("the server sent a malformed answer"))
+    if isinstance(exc, OSError):
+        return _failed(name, _network_problem(exc, timeout))
+    return _failed(name, _("cannot connect"))
 
 
 def _failed(name: str, problem: str) -> CalendarError:

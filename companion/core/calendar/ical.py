@@ -1,9 +1,14 @@
 """iCalendar bytes -> Sessions for a range of local days, fast and private.
 
 Speed. The raw text is indexed first without icalendar (`scan.py`); for a range, only
-the time-zone blocks, the series and the events dated within a few days of the range are
-handed to icalendar and recurring-ical-events. Daily and weekly series are moved forward
-to near the range, and a series too dense to walk is refused with a clear line.
+the time-zone blocks, the series still running and the events dated within a few days of
+the range are handed to icalendar and recurring-ical-events. Daily and weekly series are
+moved forward to near the range.
+
+Safety. A feed is read as if hostile (`limits.py`): every repeat rule is bounded before
+the libraries walk it (`guard.py`), a day with more events than any real day, or more
+running series than any real calendar, is refused before parsing, and the whole read has
+a time and memory ceiling. A refused read is one line; the caller keeps the last good plan.
 
 Privacy. Titles, descriptions, locations and categories are read in memory to apply
 the include/exclude/heavy keywords and then dropped. No error message ever carries an
@@ -17,35 +22,39 @@ times are local.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
-import re
 import threading
 import time
 import warnings
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import partial
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
 from companion.core.calendar.errors import CalendarError
-from companion.core.calendar.scan import (
-    Index,
-    IndexedCalendar,
-    Series,
-    Span,
-    clear_indexes,
-    day_of,
-    index_for,
-    unfold,
-)
+from companion.core.calendar.scan import Index, IndexedCalendar, Span, clear_indexes, index_for
 from companion.core.calendar.session import Session, day_bounds, dedupe, to_local
-from companion.core.calendar.zones import apply_renames, windows_to_iana, zone_renames
+from companion.core.calendar.zones import all_standard, windows_to_iana
 from companion.core.settings import Settings
-from companion.i18n import N_, _
+from companion.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from companion.core.calendar.limits import Ceiling, Limits, Overrun
+    from companion.core.calendar.render import Skipped
+    from companion.core.clock import Clock
+
+# guard.py, limits.py and render.py are imported where a feed is read, not with this
+# module: the idle tray app (which plans from the standing week or the cache) never needs
+# them, and warm.warm_up loads them on the GUI thread before the first read.
 
 __all__ = ["EventRules", "clear_cache", "parse_sessions", "windows_to_iana"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,31 +86,6 @@ class EventRules:
         )
 
 
-_NAME = re.compile(r"[A-Za-z0-9-]+")
-_FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
-_INTERVAL = re.compile(r"INTERVAL=(\d+)", re.IGNORECASE)
-_COUNT = re.compile(r"COUNT=(\d+)", re.IGNORECASE)
-_UNTIL = re.compile(r"UNTIL=(\d{8})", re.IGNORECASE)
-
-#: Days either side of the asked range within which a one-off event is handed to the
-#: parser: covers any zone difference (up to 26 h) plus the longest allowed session.
-MARGIN_DAYS = 3
-#: Beyond this many raw repetitions from its (effective) start, a series is refused
-#: rather than expanded (a FREQ=MINUTELY rule from years ago would take minutes).
-MAX_EXPANSION = 300_000
-_PER_DAY = {"SECONDLY": 86400.0, "MINUTELY": 1440.0, "HOURLY": 24.0, "DAILY": 1.0, "WEEKLY": 1 / 7}
-
-# The properties handed to icalendar: what recurrence expansion and the rules need.
-# Attendees, locations, alarms, organisers and the like never reach the parser.
-_KEEP = frozenset(
-    {
-        *("UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE"),
-        *("RECURRENCE-ID", "SEQUENCE", "STATUS", "TRANSP"),
-    }
-)
-_KEEP_TITLE = _KEEP | {"SUMMARY", "CATEGORIES"}
-_KEEP_TEXT = _KEEP_TITLE | {"DESCRIPTION"}
-
 _LOCK = threading.Lock()
 _RESULTS: OrderedDict[tuple[Any, ...], list[Session]] = OrderedDict()
 _MAX_RESULTS = 64
@@ -114,182 +98,14 @@ def clear_cache() -> None:
         _RESULTS.clear()
 
 
-# --- selection and rendering -----------------------------------------------------------------
-
-
-def _select(cal: IndexedCalendar, first: int, last: int) -> list[Span]:
-    lo = bisect_left(cal.days, first - MARGIN_DAYS)
-    hi = bisect_right(cal.days, last + MARGIN_DAYS)
-    spans = {span for _day, span in cal.dated[lo:hi]}
-    spans.update(cal.always)
-    return sorted(spans)
-
-
-def _rule_number(pattern: re.Pattern[str], rule: str) -> int | None:
-    m = pattern.search(rule)
-    return int(m.group(1)) if m else None
-
-
-def _shift_for(series: Series, first: int, x_wr_timezone: bool) -> int:
-    """Days to move a DAILY/WEEKLY series' start forward without changing its instances
-    near the range, so the expansion does not walk years of repetitions.
-
-    The start moves by whole periods (INTERVAL days or weeks) to at least two weeks
-    before the range: every instance from there on is the same; only instances before
-    the new start (and the old start itself) disappear, and those are far from the range.
-    Not done for COUNT rules (the count would change), date-only starts, or UTC starts
-    in a calendar with X-WR-TIMEZONE (those are re-zoned after this point).
-    """
-    rule = series.rule.upper()
-    freq = _FREQ.search(rule)
-    if not freq or freq.group(1) not in ("DAILY", "WEEKLY") or "COUNT=" in rule:
-        return 0
-    value = series.dtstart.rsplit(":", 1)[-1].strip().upper()
-    if "T" not in value or series.start_day is None:
-        return 0
-    if value.endswith("Z") and x_wr_timezone:
-        return 0
-    period = max(1, _rule_number(_INTERVAL, rule) or 1) * (7 if freq.group(1) == "WEEKLY" else 1)
-    target = first - MARGIN_DAYS - 14
-    if target <= series.start_day:
-        return 0
-    shift = (target - series.start_day) // period * period
-    until = _UNTIL.search(rule)
-    if until:
-        until_day = day_of(until.group(1))
-        if until_day is None or series.start_day + shift >= until_day - 1:
-            return 0
-    return shift
-
-
-def _shift_value(line: str, days: int) -> str | None:
-    head, _sep, value = line.rpartition(":")
-    raw = value.strip()
-    zulu = raw.upper().endswith("Z")
-    core = raw[:-1] if zulu else raw
-    try:
-        moved = datetime.strptime(core, "%Y%m%dT%H%M%S") + timedelta(days=days)
-    except ValueError:
-        return None
-    return f"{head}:{moved.strftime('%Y%m%dT%H%M%S')}{'Z' if zulu else ''}"
-
-
-def _render_event(block: str, keep: frozenset[str], shift: int) -> str:
-    """The event's own lines that the parser needs (nested alarms dropped), its start
-    and end moved `shift` days when that is safe."""
-    out: list[str] = []
-    depth = 0
-    starts: list[int] = []
-    ends: list[int] = []
-    for line in unfold(block).split("\n"):
-        m = _NAME.match(line)
-        name = m.group(0).upper() if m else ""
-        if name == "BEGIN":
-            depth += 1
-            if depth == 1:
-                out.append(line)
-            continue
-        if name == "END":
-            if depth == 1:
-                out.append(line)
-            depth -= 1
-            continue
-        if depth == 1 and name in keep:
-            if name == "DTSTART":
-                starts.append(len(out))
-            elif name == "DTEND":
-                ends.append(len(out))
-            out.append(line)
-    if shift and len(starts) == 1 and len(ends) <= 1:
-        start_line = out[starts[0]]
-        params = start_line.rpartition(":")[0][len("DTSTART") :]
-        shifted = _shift_value(start_line, shift)
-        end_shifted: str | None = ""
-        if ends:
-            end_line = out[ends[0]]
-            same_form = end_line.rpartition(":")[0][len("DTEND") :] == params and (
-                end_line.strip().upper().endswith("Z") == start_line.strip().upper().endswith("Z")
-            )
-            end_shifted = _shift_value(end_line, shift) if same_form else None
-        if shifted is not None and end_shifted is not None:
-            out[starts[0]] = shifted
-            if ends:
-                out[ends[0]] = end_shifted
-    return "\n".join(out)
-
-
 def _keep_for(rules: EventRules) -> frozenset[str]:
+    from companion.core.calendar.render import KEEP, KEEP_TEXT, KEEP_TITLE
+
     if rules.heavy_keywords:
-        return _KEEP_TEXT
+        return KEEP_TEXT
     if rules.include_keywords or rules.exclude_keywords:
-        return _KEEP_TITLE
-    return _KEEP
-
-
-def _reduced_text(
-    index: Index, cal: IndexedCalendar, spans: list[Span], first: int, rules: EventRules
-) -> str:
-    text = index.text
-    keep = _keep_for(rules)
-    renames = zone_renames(text, cal.timezones)
-    parts = ["BEGIN:VCALENDAR", *cal.header]
-    for start, end in cal.timezones:
-        block = unfold(text[start:end])
-        parts.append(apply_renames(block, renames, timezone_block=True) if renames else block)
-    for span in spans:
-        series = cal.series.get(span)
-        shift = _shift_for(series, first, cal.x_wr_timezone) if series else 0
-        block = _render_event(text[span[0] : span[1]], keep, shift)
-        parts.append(apply_renames(block, renames, timezone_block=False) if renames else block)
-    parts.append("END:VCALENDAR\n")
-    return "\n".join(parts)
-
-
-def _check_series(cal: IndexedCalendar, first: int, last: int, name: str, line_of: Any) -> None:
-    """Refuse a series that would take too long to walk (a minutely rule from years ago)."""
-    for series in cal.series.values():
-        freq_match = _FREQ.search(series.rule)
-        if not freq_match or series.start_day is None:
-            continue
-        freq = freq_match.group(1).upper()
-        per_day = _PER_DAY.get(freq)
-        if per_day is None:
-            continue
-        interval = max(1, _rule_number(_INTERVAL, series.rule) or 1)
-        begin = series.start_day + _shift_for(series, first, cal.x_wr_timezone)
-        stop = last + MARGIN_DAYS
-        until = _UNTIL.search(series.rule)
-        if until:
-            until_day = day_of(until.group(1))
-            if until_day is not None:
-                stop = min(stop, until_day)
-        estimate = max(0, stop - begin) * per_day / interval
-        count = _rule_number(_COUNT, series.rule)
-        if count is not None:
-            estimate = min(estimate, float(count))
-        if estimate > MAX_EXPANSION:
-            message = _TOO_DENSE.get(freq, _TOO_DENSE["DAILY"])
-            raise CalendarError(_(message).format(name=name, line=line_of(series.span[0])))
-
-
-_TOO_DENSE = {
-    "SECONDLY": N_(
-        "{name}: line {line}: an event repeats every second over too long a time to expand; "
-        "shorten or remove that series"
-    ),
-    "MINUTELY": N_(
-        "{name}: line {line}: an event repeats every minute over too long a time to expand; "
-        "shorten or remove that series"
-    ),
-    "HOURLY": N_(
-        "{name}: line {line}: an event repeats every hour over too long a time to expand; "
-        "shorten or remove that series"
-    ),
-    "DAILY": N_(
-        "{name}: line {line}: an event repeats every day over too long a time to expand; "
-        "shorten or remove that series"
-    ),
-}
+        return KEEP_TITLE
+    return KEEP
 
 
 # --- expansion ---------------------------------------------------------------------------------
@@ -311,7 +127,15 @@ def _haystack(component: Any, *keys: str) -> str:
     return "\n".join(parts).casefold()
 
 
-def _session_of(component: Any, rules: EventRules) -> Session | None:
+@dataclass
+class _Tally:
+    """What a read skipped, counted for the log (never what the events were)."""
+
+    skipped: Skipped  # what rendering left out
+    reversed_skipped: int = 0
+
+
+def _session_of(component: Any, rules: EventRules, tally: _Tally | None = None) -> Session | None:
     """The session an expanded event stands for, or None if it is not one."""
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
         return None
@@ -336,8 +160,13 @@ def _session_of(component: Any, rules: EventRules) -> Session | None:
     if not isinstance(end, datetime):
         return None
     start, end = to_local(start), to_local(end)
+    reversed_ = end < start
+    if reversed_:
+        start, end = end, start  # written end first: the calendar meant it the other way round
     length = (end - start).total_seconds() / 60
     if length <= 0 or length > rules.max_session_minutes:
+        if reversed_ and tally is not None:
+            tally.reversed_skipped += 1  # read either way, it is no session
         return None
     if rules.include_keywords or rules.exclude_keywords:
         title = _haystack(component, "SUMMARY", "CATEGORIES")
@@ -352,9 +181,13 @@ def _session_of(component: Any, rules: EventRules) -> Session | None:
     return Session(start, end, heavy)
 
 
-def _check_zones(calendar: Any, name: str) -> None:
-    """A TZID the libraries could not resolve leaves a naive time: say so, never guess."""
-    for event in calendar.walk("VEVENT"):
+def _check_zones(calendar: Any, name: str, line_of_event: Callable[[int], int | None]) -> None:
+    """A TZID the libraries could not resolve leaves a naive time: say so, never guess.
+
+    `line_of_event(i)` is the line of the i-th event handed to the parser. The zone's
+    name is never repeated: it is the event's text, like its title.
+    """
+    for i, event in enumerate(calendar.walk("VEVENT")):
         for key in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             prop = event.get(key)
             if prop is None or not hasattr(prop, "params"):
@@ -362,16 +195,78 @@ def _check_zones(calendar: Any, name: str) -> None:
             tzid = prop.params.get("TZID")
             value = getattr(prop, "dt", None)
             if tzid and isinstance(value, datetime) and value.tzinfo is None:
-                raise CalendarError(
-                    _(
-                        "{name}: unknown time zone {zone!r}; "
-                        "export the calendar with standard time-zone names"
-                    ).format(name=name, zone=str(tzid)[:60])
+                line = line_of_event(i)
+                message = _(
+                    "{name}: line {line}: an event uses a time zone this computer does not "
+                    "know; export the calendar with standard time-zone names"
                 )
+                if line is None:
+                    message = _(
+                        "{name}: an event uses a time zone this computer does not know; "
+                        "export the calendar with standard time-zone names"
+                    )
+                raise CalendarError(message.format(name=name, line=line))
+
+
+def _day_of(value: Any) -> date | None:
+    """The day an event starts on, in its own zone (close enough to count a flood)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _flooded(name: str, day: date, most: int) -> CalendarError:
+    return CalendarError(
+        ngettext(
+            "{name}: {day}: more than {most} event on one day; too many to plan from, "
+            "so the calendar was not used (remove the extra events)",
+            "{name}: {day}: more than {most} events on one day; too many to plan from, "
+            "so the calendar was not used (remove the extra events)",
+            most,
+        ).format(name=name, day=day.isoformat(), most=most)
+    )
+
+
+def _occurrences(query: Any, first: date, last: date, ceiling: Ceiling, name: str) -> list[Any]:
+    """The expanded events between two dates: one series at a time with the ceiling
+    checked, and each day's count kept as they come, so that a rule filling every minute
+    is stopped before a copy of the event is made for each."""
+    most = ceiling.limits.events_per_day
+    per_day: dict[date, int] = {}
+
+    def count(start: Any) -> None:
+        day = _day_of(start)
+        if day is not None:
+            per_day[day] = n = per_day.get(day, 0) + 1
+            if n > most:
+                raise _flooded(name, day, most)
+
+    all_series = getattr(query, "series", None)
+    if not isinstance(all_series, list):  # another recurring-ical-events: one call
+        events = list(query.between(first, last))
+        for event in events:
+            count(getattr(event.get("DTSTART"), "dt", None))
+        return events
+    found = []
+    for series in all_series:
+        ceiling.check()  # within one series, the per-day cap and the watchdog bound the work
+        for occurrence in series.between(first, last):
+            count(getattr(occurrence, "start", None))
+            found.append(occurrence)
+    ceiling.check()
+    return [occurrence.as_component(False) for occurrence in found]
 
 
 def _expand(
-    reduced: str, name: str, lo: datetime, hi: datetime, rules: EventRules
+    reduced: str,
+    name: str,
+    lo: datetime,
+    hi: datetime,
+    rules: EventRules,
+    *,
+    line_of_event: Callable[[int], int | None],
+    ceiling: Ceiling,
+    tally: _Tally,
 ) -> list[Session]:
     # Lazy: these libraries cost start-up time and memory, and only parsing a feed needs them.
     import icalendar
@@ -380,14 +275,19 @@ def _expand(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         calendar = icalendar.Calendar.from_ical(reduced)
-        _check_zones(calendar, name)
+        ceiling.check()
+        if not all_standard(reduced):
+            _check_zones(calendar, name, line_of_event)
         query = recurring_ical_events.of(calendar)
+        ceiling.check()
         # A day either side in dates: floating and zoned events compare cleanly, and the
         # exact overlap is decided below on aware local times.
-        events = query.between(lo.date() - timedelta(days=1), hi.date() + timedelta(days=1))
+        events = _occurrences(
+            query, lo.date() - timedelta(days=1), hi.date() + timedelta(days=1), ceiling, name
+        )
         sessions = []
         for event in events:
-            session = _session_of(event, rules)
+            session = _session_of(event, rules, tally)
             if session is not None and session.overlaps(lo, hi):
                 sessions.append(session)
     return sessions
@@ -419,6 +319,25 @@ def _unusable(source: str, exc: BaseException, line: int | None = None) -> Calen
     )
 
 
+def _over_ceiling(source: str, exc: Overrun, limits: Limits) -> CalendarError:
+    from companion.core.calendar.limits import MemoryOverrun
+
+    if isinstance(exc, MemoryOverrun):
+        size = _("{size:g} MB").format(size=round(limits.memory / (1024 * 1024), 1))
+        return CalendarError(
+            _(
+                "{name}: reading the calendar needed more than {size} of memory, so it was "
+                "stopped and not used"
+            ).format(name=source, size=size)
+        )
+    return CalendarError(
+        _(
+            "{name}: reading the calendar took longer than {seconds:g} s, so it was stopped "
+            "and not used (a repeating event may be too complex)"
+        ).format(name=source, seconds=limits.seconds)
+    )
+
+
 def _blame(
     index: Index,
     cal: IndexedCalendar,
@@ -428,33 +347,70 @@ def _blame(
     lo: datetime,
     hi: datetime,
     rules: EventRules,
+    ceiling: Ceiling,
 ) -> Span | None:
     """Which single event fails on its own (to name its line), if any."""
+    from companion.core.calendar.render import Skipped, reduced_text
+
     for span in spans:
+        ceiling.check()
         try:
-            _expand(_reduced_text(index, cal, [span], first, rules), "", lo, hi, rules)
+            reduced = reduced_text(index, cal, [span], first, _keep_for(rules))
+            _expand(
+                reduced,
+                "",
+                lo,
+                hi,
+                rules,
+                line_of_event=lambda _i: None,
+                ceiling=ceiling,
+                tally=_Tally(Skipped()),
+            )
         except Exception:
             return span
     return None
 
 
 def parse_sessions(
-    data: bytes, source: str, first_day: date, days: int = 1, rules: EventRules | None = None
+    data: bytes,
+    source: str,
+    first_day: date,
+    days: int = 1,
+    rules: EventRules | None = None,
+    *,
+    limits: Limits | None = None,
+    clock: Clock | None = None,
 ) -> list[Session]:
     """The sessions in an iCalendar document overlapping local days [first_day, +days).
 
     `source` names the source in error messages (a file path, or a masked URL). Raises
-    CalendarError (one line, never an event's text) when the document cannot be used.
-    Plain blocking code; safe to run in a worker thread.
+    CalendarError (one line, never an event's text) when the document cannot be used,
+    including when it is over `limits` (a day or the series flooded, a rule too dense to
+    walk, the read too long or too big; `clock` times the read's own checks). Plain
+    blocking code; safe to run in a worker thread.
     """
+    from companion.core.calendar.limits import Ceiling, Limits, Overrun
+    from companion.core.calendar.render import MARGIN_DAYS, Skipped
+
     rules = rules or EventRules()
+    limits = limits or Limits()
     try:
         key, index = index_for(data, source)
     except CalendarError:
         raise
     except Exception as exc:  # a scan of odd bytes must never escape as a traceback
         raise _unusable(source, exc) from None
-    lo, hi = day_bounds(first_day, days)
+    try:
+        lo, hi = day_bounds(first_day, days)
+        first, last = first_day.toordinal(), (first_day + timedelta(days=days - 1)).toordinal()
+        date.fromordinal(first - MARGIN_DAYS - 1)
+        date.fromordinal(last + MARGIN_DAYS + 1)
+    except (OverflowError, ValueError):
+        raise CalendarError(
+            _("{name}: cannot plan {day}; it is too near the first or last date there is").format(
+                name=source, day=first_day.isoformat()
+            )
+        ) from None
     # The local zone is part of the key: the same day elsewhere is another question.
     result_key = (key, lo, hi, rules, time.tzname, os.environ.get("TZ"))
     with _LOCK:
@@ -462,23 +418,96 @@ def parse_sessions(
         if hit is not None:
             _RESULTS.move_to_end(result_key)
             return list(hit)
-    first, last = first_day.toordinal(), (first_day + timedelta(days=days - 1)).toordinal()
     found: list[Session] = []
+    tally = _Tally(Skipped())
     try:
-        for cal in index.calendars:
-            found += _sessions_of_calendar(
-                index, cal, source=source, first=first, last=last, lo=lo, hi=hi, rules=rules
-            )
+        with Ceiling(limits, clock) as ceiling:
+            for cal in index.calendars:
+                found += _sessions_of_calendar(
+                    index,
+                    cal,
+                    source=source,
+                    first=first,
+                    last=last,
+                    lo=lo,
+                    hi=hi,
+                    rules=rules,
+                    ceiling=ceiling,
+                    tally=tally,
+                )
     except CalendarError:
         raise
+    except Overrun as exc:
+        raise _over_ceiling(source, exc, limits) from None
     except Exception as exc:  # whatever an odd file provokes, it is one line, never a traceback
         raise _unusable(source, exc) from None
+    skipped = tally.reversed_skipped + tally.skipped.reversed
+    if skipped:
+        log.info("%s: %d event(s) end long before they start; skipped", source, skipped)
     sessions = dedupe(found)
     with _LOCK:
         _RESULTS[result_key] = sessions
         while len(_RESULTS) > _MAX_RESULTS:
             _RESULTS.popitem(last=False)
     return list(sessions)
+
+
+def _check_counts(
+    cal: IndexedCalendar, running: list[Span], *, first: int, last: int, source: str, limits: Limits
+) -> None:
+    """Refuse a flood before any of it is parsed: a day over the cap, or too many series."""
+    from companion.core.calendar.render import MARGIN_DAYS
+
+    if len(running) > limits.series:
+        raise CalendarError(
+            ngettext(
+                "{name}: more than {most} repeating event that is still running; too many to "
+                "plan from, so the calendar was not used (end or remove old series)",
+                "{name}: more than {most} repeating events that are still running; too many to "
+                "plan from, so the calendar was not used (end or remove old series)",
+                limits.series,
+            ).format(name=source, most=limits.series)
+        )
+    lo = bisect_left(cal.days, first - MARGIN_DAYS)
+    hi = bisect_right(cal.days, last + MARGIN_DAYS)
+    if hi - lo <= limits.events_per_day:
+        return
+    for day, same in groupby(cal.days[lo:hi]):
+        if sum(1 for _ in same) > limits.events_per_day:
+            raise _flooded(source, date.fromordinal(day), limits.events_per_day)
+
+
+def _check_rules(
+    cal: IndexedCalendar,
+    running: list[Span],
+    *,
+    first: int,
+    last: int,
+    source: str,
+    line_of: Callable[[int], int],
+) -> None:
+    """Refuse a repeat rule the libraries could not walk in bounded time."""
+    from companion.core.calendar import guard
+    from companion.core.calendar.render import MARGIN_DAYS, shift_for
+
+    for span in running:
+        series = cal.series.get(span)
+        if series is None:
+            continue
+        begin = None
+        if series.start_day is not None:
+            begin = series.start_day + shift_for(series, first, cal.x_wr_timezone)
+        for line in series.rules:
+            rule = guard.read_rule(line)
+            if begin is None and rule.moves_on:
+                continue  # an event the library cannot date refuses itself
+            guard.check_event_rule(
+                rule,
+                begin=begin or 0,
+                stop=last + MARGIN_DAYS,
+                name=source,
+                line_of=partial(line_of, span[0]),
+            )
 
 
 def _sessions_of_calendar(
@@ -491,20 +520,57 @@ def _sessions_of_calendar(
     lo: datetime,
     hi: datetime,
     rules: EventRules,
+    ceiling: Ceiling,
+    tally: _Tally,
 ) -> list[Session]:
+    from companion.core.calendar import guard
+    from companion.core.calendar.limits import Overrun
+    from companion.core.calendar.render import reduced_text, select
+
     def line_of(start: int) -> int:
         return index.text.count("\n", 0, start)
 
-    _check_series(cal, first, last, source, line_of)
-    spans = _select(cal, first, last)
+    dated, running = select(cal, first, last)
+    _check_counts(cal, running, first=first, last=last, source=source, limits=ceiling.limits)
+    _check_rules(cal, running, first=first, last=last, source=source, line_of=line_of)
+    guard.check_zones(index.text, cal.timezones, source, line_of)
+    spans = sorted([*dated, *running])
     if not spans:
         return []
+    ceiling.check()
     try:
-        return _expand(_reduced_text(index, cal, spans, first, rules), source, lo, hi, rules)
-    except CalendarError:
+        reduced = reduced_text(
+            index,
+            cal,
+            spans,
+            first,
+            _keep_for(rules),
+            longest=rules.max_session_minutes,
+            skipped=tally.skipped,
+        )
+
+        def line_of_event(i: int) -> int | None:  # only asked when a line must be named
+            kept = [span for span in spans if span not in tally.skipped.spans]
+            return line_of(kept[i][0]) if i < len(kept) else None
+
+        return _expand(
+            reduced,
+            source,
+            lo,
+            hi,
+            rules,
+            line_of_event=line_of_event,
+            ceiling=ceiling,
+            tally=tally,
+        )
+    except (CalendarError, Overrun):
         raise
     except Exception as exc:
         culprit = None
-        with contextlib.suppress(Exception):
-            culprit = _blame(index, cal, spans, first=first, lo=lo, hi=hi, rules=rules)
+        try:
+            culprit = _blame(
+                index, cal, spans, first=first, lo=lo, hi=hi, rules=rules, ceiling=ceiling
+            )
+        except (Exception, Overrun):  # no time left to find the line: say what is wrong
+            culprit = None
         raise _unusable(source, exc, line_of(culprit[0]) if culprit else None) from None

@@ -49,6 +49,12 @@ class Series:
     rule: str  # the RRULE line after its name, e.g. ":FREQ=WEEKLY;BYDAY=MO"
     dtstart: str  # the DTSTART line after its name, e.g. ";TZID=Europe/Berlin:20190107T080000"
     start_day: int | None
+    more_rules: tuple[str, ...] = ()  # further RRULE lines of the same event (rare)
+    has_rdate: bool = False
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return (self.rule, *self.more_rules)
 
 
 @dataclass
@@ -143,12 +149,18 @@ def scan(text: str, name: str) -> Index:
     gap_start = 0
     block_start = 0
     props: dict[str, str] = {}
+    more_rules: list[str] = []
 
     for m in _SCAN.finditer(text):
         keyword, comp, prop, rest = m.groups()
         if keyword is None:
             if in_event:
-                props.setdefault(prop.upper(), unfold(rest) if "\n" in rest else rest)
+                key = prop.upper()
+                value = unfold(rest) if "\n" in rest else rest
+                if key == "RRULE" and key in props:
+                    more_rules.append(value)
+                else:
+                    props.setdefault(key, value)
             continue
         comp = comp.upper()
         if keyword.upper() == "BEGIN":
@@ -168,6 +180,7 @@ def scan(text: str, name: str) -> Index:
                 _add_header(cal, text[gap_start : m.start()])
                 block_start = m.start() + 1
                 props = {}
+                more_rules = []
                 in_event = comp == "VEVENT"
             else:
                 in_event = False
@@ -190,7 +203,7 @@ def scan(text: str, name: str) -> Index:
             if comp == "VTIMEZONE":
                 cal.timezones.append(span)
             elif comp == "VEVENT":
-                _classify(cal, span, props)
+                _classify(cal, span, props, more_rules)
             gap_start = m.end()
             in_event = False
         elif depth == 2:
@@ -215,14 +228,23 @@ def _add_header(cal: IndexedCalendar, gap: str) -> None:
         cal.header.append(gap)
 
 
-def _classify(cal: IndexedCalendar, span: Span, props: dict[str, str]) -> None:
+def _classify(
+    cal: IndexedCalendar, span: Span, props: dict[str, str], more_rules: list[str]
+) -> None:
     if "DTSTART" not in props:
         return  # no start: never a session (and the expansion library cannot take it)
     start_day = day_of(props["DTSTART"])
     if "RRULE" in props or "RDATE" in props:
         cal.always.append(span)
         if "RRULE" in props:
-            cal.series[span] = Series(span, props["RRULE"], props["DTSTART"], start_day)
+            cal.series[span] = Series(
+                span,
+                props["RRULE"],
+                props["DTSTART"],
+                start_day,
+                tuple(more_rules),
+                "RDATE" in props,
+            )
         return
     if "RECURRENCE-ID" in props:
         recid = props["RECURRENCE-ID"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -48,6 +49,47 @@ def mask_url(url: str) -> str:
     if port:
         netloc += f":{port}"
     return f"{parts.scheme.lower()}://{netloc}/…"
+
+
+#: A web address without its scheme: a host name with a dot, then a path
+#: ("calendar.google.com/calendar/ical/…"), not inside a longer path.
+_BARE_LINK = re.compile(
+    r"(?<![\w/.~%@-])(?:[\w.%+-]+(?::[^@\s/]*)?@)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?::\d+)?/\S*"
+)
+_LINK = re.compile(r"(?<![\w.+-])[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]*")
+
+
+def is_url(spec: str) -> bool:
+    """True for a link with its scheme ("https://…", "webcal://…")."""
+    return "://" in spec[:12]
+
+
+def looks_like_link(spec: str) -> bool:
+    """True for a web address written without its scheme (`calendar.google.com/…`)."""
+    return not is_url(spec) and _BARE_LINK.match(spec.strip()) is not None
+
+
+def shown(spec: str) -> str:
+    """How a calendar path or link is named to a person: a link masked to its host
+    (with its scheme if it had one), a file path as it is."""
+    if is_url(spec):
+        return mask_url(spec)
+    bare = _BARE_LINK.match(spec.strip())
+    if bare:
+        return f"{bare.group(1).lower()}/…"
+    return spec
+
+
+def scrub(text: str) -> str:
+    """`text` with anything that looks like a link masked (for lines kept or shown that
+    may hold one: an older cache's error line, a name typed into a setting)."""
+
+    def masked(m: re.Match[str]) -> str:
+        link = m.group(0)
+        tail = len(link) - len(link.rstrip(":;,.)!?"))  # the sentence's, not the link's
+        return shown(link[: len(link) - tail]) + link[len(link) - tail :]
+
+    return _BARE_LINK.sub(masked, _LINK.sub(masked, text))
 
 
 def _account(source_id: str) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from companion.core.calendar import cache, fetch, secrets
 from companion.core.calendar.errors import CalendarError
 from companion.core.calendar.ical import EventRules, parse_sessions
-from companion.core.calendar.secrets import mask_url
+from companion.core.calendar.secrets import is_url, looks_like_link, shown
 from companion.core.calendar.session import Session, dedupe, in_range
 from companion.core.calendar.week import week_sessions
 from companion.core.settings import CalendarSource, Settings
@@ -51,16 +51,27 @@ class DaySchedule:
 
 
 def source_name(source: CalendarSource) -> str:
-    """How a configured source is named in messages: its path, or its masked URL."""
+    """How a configured source is named in messages: its path, or its link masked (a link
+    typed where a path or a label belongs is masked too)."""
     if source.kind == "file":
-        return source.path
+        return shown(source.path)
     if source.label:
-        return mask_url(source.label) if is_url(source.label) else source.label
+        return shown(source.label)
     return _("calendar {id}").format(id=source.id)
 
 
-def is_url(spec: str) -> bool:
-    return "://" in spec[:12]
+def _not_a_file(spec: str, name: str) -> CalendarError | None:
+    """The line for a web link given where a file is read (with or without https://),
+    unless a file of that name exists."""
+    if not (is_url(spec) or looks_like_link(spec)) or Path(spec).expanduser().exists():
+        return None
+    if is_url(spec):
+        message = _("{name}: a web link saved as a file path; add it again in Settings as a link")
+    else:
+        message = _(
+            "{name}: looks like a web link without https:// in front; give it as https://{host}"
+        )
+    return CalendarError(message.format(name=name, host=name))
 
 
 def read_spec(
@@ -83,8 +94,12 @@ def read_spec(
             max_bytes=fetch.DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
             clock=clock,
         )
-        return data, mask_url(spec)
-    return read_file(Path(spec).expanduser(), spec, max_bytes=max_bytes), spec
+        return data, shown(spec)
+    name = shown(spec)
+    problem = _not_a_file(spec, name)
+    if problem is not None:
+        raise problem
+    return read_file(Path(spec).expanduser(), name, max_bytes=max_bytes), name
 
 
 def read_file(path: Path, name: str, *, max_bytes: int | None = None) -> bytes:
@@ -128,6 +143,9 @@ def read_source(
     """The bytes of a configured source (a file, or a URL kept in the keyring)."""
     name = source_name(source)
     if source.kind == "file":
+        problem = _not_a_file(source.path, name)
+        if problem is not None:
+            raise problem
         return read_file(Path(source.path).expanduser(), name)
     url = secrets.get_url(source.id, paths)
     if not url:

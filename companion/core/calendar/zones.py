@@ -18,6 +18,12 @@ _TZID_LINE = re.compile(r"^TZID[;:][^\n]*$", re.MULTILINE | re.IGNORECASE)
 _TZID_PARAM = re.compile(r";TZID=(\"[^\"\n]*\"|[^;:\n]*)", re.IGNORECASE)
 
 
+def all_standard(text: str) -> bool:
+    """True when every TZID parameter in `text` names a zone this computer knows (an IANA
+    name), so none can be left unresolved by the parser (the common case: Google, Apple)."""
+    return all(_is_iana(m.group(1).strip('"')) for m in _TZID_PARAM.finditer(text))
+
+
 @lru_cache(maxsize=512)
 def _is_iana(name: str) -> bool:
     from zoneinfo import ZoneInfo  # lazy, like icalendar: only parsing a feed needs it
