@@ -519,3 +519,36 @@ def test_a_calendar_error_is_marked_and_names_its_source() -> None:
     message = str(caught.value)
     assert message.startswith(i18n.OPEN) and "work.ics" in message
     assert "web page" not in message  # the words are translated; the source name is not
+
+
+def test_the_warm_up_reaches_every_import_a_first_read_makes() -> None:
+    """A first import inside a worker thread can crash PySide6, so warm_up (run on the GUI
+    thread) must reach what a calendar with a custom time-zone block imports too."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from companion.core.calendar import warm\n"
+        "warm.warm_up()\n"
+        "print([m for m in ('dateutil.parser', 'decimal', 'icalendar', 'recurring_ical_events')"
+        " if m not in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_settings_item_of_the_wrong_shape_is_not_repeated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A calendar link saved under a wrong key must not be echoed by the error line."""
+    from companion.core.settings import SettingsError, load_settings
+
+    path = tmp_path / "settings.json"
+    path.write_text(
+        '{"version": 3, "calendars": [{"id": "a", "kind": "url", '
+        '"url": "https://calendar.example.org/private-TOKEN123/basic.ics"}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert "TOKEN123" not in str(caught.value)
+    assert "calendars[0]" in str(caught.value)

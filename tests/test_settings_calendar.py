@@ -18,7 +18,7 @@ from companion.core.calendar import secrets
 from companion.core.calendar.ical import EventRules, parse_sessions
 from companion.core.clock import FakeClock, local_zone
 from companion.core.paths import Paths
-from companion.core.settings import Settings, load_settings
+from companion.core.settings import CalendarSource, Settings, load_settings
 from companion.ui.settings import SettingsWindow
 from tests import test_settings_window as shared
 from tests.test_settings_window import MARKER, all_texts, make_window
@@ -326,3 +326,13 @@ def test_keywords_are_saved_as_lists(qtbot, paths: Paths) -> None:
     saved = load_settings(paths.settings)
     assert saved.exclude_keywords == ("lunch", "admin")
     assert saved.heavy_keywords == ("intake",)
+
+
+def test_a_link_stored_whole_as_a_label_is_shown_masked(qtbot, paths: Paths) -> None:
+    """A label that holds a link without its https:// (an older or hand-edited file)
+    is masked like any link: the token never reaches the window."""
+    label = "calendar.google.com/calendar/ical/me/private-TOKEN987/basic.ics"
+    settings = Settings(calendars=(CalendarSource("c1", "url", label=label),))
+    window = make_window(qtbot, paths, settings)
+    shown = window.schedule.calendars.calendar_list.item(0).text()
+    assert "TOKEN987" not in shown and "calendar.google.com" in shown

@@ -435,9 +435,10 @@ def from_dict(raw: Mapping[str, Any]) -> Settings:
             items = []
             for i, item in enumerate(value):
                 if not isinstance(item, dict) or not set(item) <= allowed:
+                    # The item is not repeated: it may hold a calendar link (a password).
                     raise SettingsError(
-                        _("{name}: {value!r} is not allowed; use an object with {keys}").format(
-                            name=f"{key}[{i}]", value=_Shown(item), keys=sorted(allowed)
+                        _("{name}: not allowed; use an object with {keys}").format(
+                            name=f"{key}[{i}]", keys=sorted(allowed)
                         ),
                         key,
                     )

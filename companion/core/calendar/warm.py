@@ -19,8 +19,16 @@ from companion.core.calendar.errors import CalendarError
 from companion.core.calendar.ical import parse_sessions
 from companion.core.calendar.secrets import keyring_usable
 
+# A custom time-zone block too: reading one imports dateutil's parser and decimal.
 _SAMPLE = (
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin\r\nBEGIN:VEVENT\r\n"
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Practice Time\r\nBEGIN:STANDARD\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+    "BEGIN:VEVENT\r\nUID:warm-zone\r\nDTSTART;TZID=Practice Time:{d}T110000\r\n"
+    "DTEND;TZID=Practice Time:{d}T115000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n"
     "UID:warm-up\r\nDTSTART;TZID=Eastern Standard Time:{d}T090000\r\n"
     "DTEND;TZID=Eastern Standard Time:{d}T095000\r\nRRULE:FREQ=DAILY\r\n"
     "EXDATE;TZID=Eastern Standard Time:20200101T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"

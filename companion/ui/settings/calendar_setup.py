@@ -326,7 +326,7 @@ class CalendarSetup(QWidget):
     def _link_label(self, source: CalendarSource) -> str:
         """A link source as shown: masked again, in case a label was ever stored whole."""
         label = source.label or _("calendar link")
-        return str(self._secrets.mask_url(label)) if "://" in label else label
+        return str(self._secrets.shown(label))
 
     def _pick_calendar_file(self) -> str:
         path, _filter = QFileDialog.getOpenFileName(
