@@ -528,3 +528,15 @@ def test_a_damaged_older_year_is_said_in_one_calm_line(qtbot, paths: Paths) -> N
     with qtbot.waitExposed(again):
         again.show()
     assert said(again) == []
+
+
+def test_the_glimmer_jar_says_a_damaged_year_too(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    """Glimmers from a year that could not be read are missing from the jar: it says so,
+    as the charts do, instead of looking complete."""
+    (paths.data / "journal-2025.json").write_bytes(b'{"meta": {"1": {"schema": 2}}, "rec')
+    win = make(qtbot, paths, 30)
+    with qtbot.waitExposed(win):
+        win.show()
+    win.show_jar()
+    jar_loaded(qtbot, win)
+    assert "Not shown here: your journal for 2025 could not be read" in win.jar.count.text()

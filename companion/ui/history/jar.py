@@ -166,6 +166,7 @@ class GlimmerJar(QWidget):
         self.search.setClearButtonEnabled(True)
         v.addWidget(self.search)
         self.count = kit.muted()
+        self.left_out: list[str] = []
         v.addWidget(self.count)
         self.error = kit.error_line(_("Why the glimmers are not shown"))
         v.addWidget(self.error)
@@ -197,8 +198,8 @@ class GlimmerJar(QWidget):
         self.count.setText(_("Loading…"))
         self.view.setAccessibleDescription(self.count.text())
 
-        def read(journal: Journal) -> list[GlimmerRecord]:
-            return journal.query(GlimmerRecord)
+        def read(journal: Journal) -> tuple[list[GlimmerRecord], list[str]]:
+            return journal.query(GlimmerRecord), journal.read_problems()
 
         reader = self.reader  # the worker touches no widget
 
@@ -209,7 +210,7 @@ class GlimmerJar(QWidget):
 
         after_paint(self.count, start)  # "Loading…" is on screen first
 
-    def _arrived(self, outcome: Outcome[list[GlimmerRecord] | Skipped]) -> None:
+    def _arrived(self, outcome: Outcome[tuple[list[GlimmerRecord], list[str]] | Skipped]) -> None:
         self._loading = False
         try:
             found = outcome.result()
@@ -224,7 +225,8 @@ class GlimmerJar(QWidget):
             return
         if isinstance(found, Skipped):  # never for the jar, which always wants its read
             return
-        self.all = found
+        self.all, left_out = found
+        self.left_out = left_out
         self.loaded = True
         self.apply_search()
 
@@ -250,4 +252,10 @@ class GlimmerJar(QWidget):
         else:
             # Translators: the whole jar, as a sentence: "9 glimmers."
             self.count.setText(_("{glimmers}.").format(glimmers=text.glimmers(len(self.all))))
+        if self.left_out:  # a damaged year is said, never skipped silently (as in Charts)
+            self.count.setText(
+                self.count.text()
+                + "\n"
+                + _("Not shown here: {problem}").format(problem=self.left_out[0])
+            )
         self.view.setAccessibleDescription(self.count.text())
