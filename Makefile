@@ -1,28 +1,39 @@
 # Two commands a new user needs (see README.md):
-#   make run   install into .venv and start the app on its built-in standing week
-#   make test  install into .venv and run the checks and the tests
+#   make run   install what is missing (system packages too) and start the app
+#   make test  install what is missing and run the checks and the tests
+# System packages come from packaging/system-deps.sh (the one list; apt, through sudo when
+# not root). SYSTEM_DEPS=skip leaves them alone.
+# For packagers (see packaging/README.md):
+#   make bundle  the PyInstaller one-folder bundle, dist/companion
+#   make deb     a Debian/Ubuntu package from that bundle, dist/grounding-companion_<v>_<arch>.deb
 # For translators:
 #   make pot   extract the catalog template, assets/locale/grounding-companion.pot, with
 #              Babel (pybabel extract; babel.cfg maps the Python modules and the shipped
 #              practice files, whose words companion/i18n_extract.py reads). Keywords:
 #              _, N_, ngettext (singular, plural) and pgettext (context, message).
 #              POT=path writes it elsewhere. The template is generated, not kept in git.
+# Found when first used, so after system-deps.sh has installed one if there was none.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+DEPS    = bash packaging/system-deps.sh
 
 POT    ?= assets/locale/grounding-companion.pot
 
-.PHONY: run test lint bench screenshots clean pot
+.PHONY: run test lint bench screenshots clean pot bundle deb system-deps-venv
 
-$(STAMP): pyproject.toml
+system-deps-venv:
+	@PYTHON="$(PYTHON)" $(DEPS) venv
+
+$(STAMP): pyproject.toml | system-deps-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
 run: $(STAMP)
+	@$(DEPS) run
 	$(BIN)/companion run
 
 lint: $(STAMP)
@@ -31,7 +42,21 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	@$(DEPS) test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+$(VENV)/.installed-build: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,build]"
+	touch $@
+
+bundle: $(VENV)/.installed-build
+	@PYTHON=$(BIN)/python $(DEPS) bundle
+	$(BIN)/pyinstaller --noconfirm --log-level WARN packaging/companion.spec
+	@du -sh dist/companion
+
+deb: bundle
+	@$(DEPS) deb
+	$(BIN)/python packaging/deb/build.py dist/companion
 
 bench: $(STAMP)
 	$(BIN)/python bench/journal.py --quick

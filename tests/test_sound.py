@@ -292,7 +292,7 @@ def test_detect_player_follows_playsound3(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_install_hint_names_the_package() -> None:
-    assert "sudo apt install gstreamer1.0-tools" in install_hint("linux")
+    assert "sudo apt install gstreamer1.0-plugins-base-apps" in install_hint("linux")
     assert "nothing to install" in install_hint("darwin")
 
 

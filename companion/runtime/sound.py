@@ -39,8 +39,10 @@ LEVELS = ("mute", "quiet", "normal")
 EVENTS = ("start", "end", "tick")
 
 # What gives playsound3 a player on Debian/Ubuntu: its first choice, GStreamer's
-# gst-play-1.0 (the WAV parser and the desktop audio sink are in plugins-good).
-APT_PACKAGES = "gstreamer1.0-tools gstreamer1.0-plugins-good"
+# gst-play-1.0, which Debian and Ubuntu ship in plugins-base-apps (not in -tools); the WAV
+# parser and the desktop audio sink are in plugins-good. packaging/system-deps.sh says the
+# same (a test keeps them equal).
+APT_PACKAGES = "gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good"
 _LIBRARY_PATH_VARS = ("LD_LIBRARY_PATH", "LIBPATH")  # PyInstaller: Linux, AIX
 
 Backend = Callable[[str], object]
