@@ -10,7 +10,6 @@ Everything here runs on the GUI thread.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.core import choices
 from companion.core.aside import SetAside, dismiss_set_aside, set_aside
-from companion.core.clock import Clock, ScaledClock, SystemClock
+from companion.core.clock import Clock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
 from companion.core.exercises import Library, load_library
 from companion.core.journal import Journal, JournalError
@@ -34,7 +33,7 @@ from companion.core.settings import CALENDAR_FIELDS, PLANNING_FIELDS, Settings
 from companion.core.writer import JournalWriter
 from companion.i18n import APP_NAME, _
 from companion.runtime import tasks
-from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, ClockWakeups, SleepWatch
+from companion.runtime.scheduler import JUMP_CHECK_MS, ApsWakeups, SleepWatch
 from companion.runtime.settings_store import SettingsStore
 from companion.ui import text
 from companion.ui.offer import OfferCard, headline_for
@@ -148,6 +147,8 @@ class App(QObject):
         if self.messages or self.kept_aside:  # said in a window, kept in the menu meanwhile
             self.view.set_attention(True)
             self.open_problems()
+        if not self.settings.schedule_confirmed:  # a first run: nothing is guessed
+            self.open_welcome()
         self.replan()
         self.jump_timer.start()
         if self.settings.schedule_source == "calendar":
@@ -296,6 +297,7 @@ class App(QObject):
         if self.calendar_problems:
             text += f"\n{self.calendar_problems[0]}"
         self.view.set_status(status.state, text, offer=bool(self.cards))
+        self.view.set_day_line(status.day_line(), setup=status.unconfirmed)
         self.view.set_practices(self.practices_now())
         self.refresh_cards()
         self.status_changed.emit(text)
@@ -440,6 +442,7 @@ class App(QObject):
             save=self.writer.save,
             settings_store=self.store,
             ends_by=ends_by,
+            wall=self.clock,  # in --demo the records follow the demo's day
         )
         player.destroyed.connect(lambda *_: setattr(self, "player", None))
         self.player = player
@@ -610,6 +613,18 @@ class App(QObject):
             self.view.notify(_(APP_NAME), _("Already running here in the tray."))
         self.bring_offer_forward()
 
+    def open_welcome(self) -> None:
+        """The welcome: what will happen, and when the person sees clients (first run,
+        "Set up your week…", "How it works")."""
+        from companion.ui.welcome import WelcomeWindow
+
+        self._open_window(
+            "welcome",
+            lambda: WelcomeWindow(
+                self.store, self.paths, self.library, clock=self.clock, sound=self.sound
+            ),
+        )
+
     def open_problems(self) -> None:
         """What needs attention: the problems met at start-up, each with its fix, and
         the files kept aside until the person dismisses them."""
@@ -640,6 +655,7 @@ class App(QObject):
     def _connect_intents(self) -> None:
         i = self.intents
         i.problems.connect(self.open_problems)
+        i.welcome.connect(self.open_welcome)
         i.practice.connect(self.start_practice)
         i.glimmer.connect(self.open_glimmer)
         i.reflect.connect(self.open_reflection)
@@ -650,44 +666,3 @@ class App(QObject):
         i.show_offer.connect(self.bring_offer_forward)
         i.tray_clicked.connect(self.tray_clicked)
         i.quit.connect(self.quit)
-
-
-# --- entry points ----------------------------------------------------------------------------
-
-
-def build(
-    args: argparse.Namespace,
-    paths: Paths,
-    *,
-    intents: Intents | None = None,
-    view: Tray | CompanionWindow | None = None,
-) -> App:
-    """The app for `companion run`: the real day, or with `--demo` a compressed one."""
-    demo = bool(getattr(args, "demo", False))
-    if demo:
-        speed = float(getattr(args, "demo_speed", 30.0))
-        now = SystemClock().now()
-        # Play a working day: today if it is one, else the coming Monday.
-        day = now.date() + timedelta(days=(7 - now.weekday()) % 7 if now.weekday() >= 5 else 0)
-        start = datetime.combine(day, time(9, 46)).astimezone()
-        clock: Clock = ScaledClock(start, speed)
-        app = App(
-            paths,
-            clock,
-            wakeups=ClockWakeups(clock, speed),
-            player_clock=SystemClock(),
-            demo=True,
-            intents=intents,
-            view=view,
-        )
-        # A demo minute passes in a second or two: check the clock (and refresh a waiting
-        # card's count) once a demo minute, not once a real one.
-        app.jump_timer.setInterval(max(1000, int(JUMP_CHECK_MS / speed)))
-        app.store.replace(app.settings)  # the demo's folder shows its settings like a real one
-        print(
-            _("Demo: a compressed day ({speed}x) with a throwaway journal in {folder}").format(
-                speed=f"{speed:g}", folder=paths.data
-            )
-        )
-        return app
-    return App(paths, SystemClock(), intents=intents, view=view)

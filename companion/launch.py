@@ -18,8 +18,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from companion.core.paths import resolve_paths
+
+if TYPE_CHECKING:
+    from companion.core.paths import Paths
 from companion.i18n import _
 
 
@@ -96,8 +100,6 @@ def run_app(args: argparse.Namespace) -> int:
     holder: list[object] = []
 
     def finish() -> None:
-        from companion.app import build
-
         try:
             app = build(args, paths, intents=intents, view=view)
             server.on_command = app.handle_command
@@ -216,3 +218,42 @@ def could_not_start(exc: Exception, intents, view, log_path: Path):  # type: ign
     view.set_attention(True)
     again()
     return window
+
+
+def build(args: argparse.Namespace, paths: Paths, *, intents: Any = None, view: Any = None) -> Any:
+    """The app for `companion run`: the real day, or with `--demo` a compressed one."""
+    from datetime import datetime, time, timedelta
+
+    from companion.app import App
+    from companion.core.clock import Clock, ScaledClock, SystemClock
+    from companion.runtime.scheduler import JUMP_CHECK_MS, ClockWakeups
+
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        speed = float(getattr(args, "demo_speed", 30.0))
+        now = SystemClock().now()
+        # Play a working day: today if it is one, else the coming Monday.
+        day = now.date() + timedelta(days=(7 - now.weekday()) % 7 if now.weekday() >= 5 else 0)
+        start = datetime.combine(day, time(9, 46)).astimezone()
+        clock: Clock = ScaledClock(start, speed)
+        app = App(
+            paths,
+            clock,
+            wakeups=ClockWakeups(clock, speed),
+            player_clock=SystemClock(),
+            demo=True,
+            intents=intents,
+            view=view,
+        )
+        # A demo minute passes in a second or two: check the clock (and refresh a waiting
+        # card's count) once a demo minute, not once a real one.
+        app.jump_timer.setInterval(max(1000, int(JUMP_CHECK_MS / speed)))
+        # The demo plays the built-in week, confirmed, and its folder shows its settings.
+        app.store.replace(app.settings.with_changes(schedule_confirmed=True))
+        print(
+            _("Demo: a compressed day ({speed}x) with a throwaway journal in {folder}").format(
+                speed=f"{speed:g}", folder=paths.data
+            )
+        )
+        return app
+    return App(paths, SystemClock(), intents=intents, view=view)

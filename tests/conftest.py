@@ -102,3 +102,35 @@ def _app_look_restored() -> Iterator[None]:
         app.setStyleSheet(sheet)
     app.setPalette(palette)
     app.setFont(font)
+
+
+@pytest.fixture
+def confirmed_week(data_dir: Path) -> Path:
+    """The data folder of someone who has confirmed the built-in standing week (a fresh
+    folder plans nothing until its person has said when they see clients)."""
+    from companion.core.paths import resolve_paths
+    from companion.core.settings import Settings, save_settings
+
+    paths = resolve_paths(data_dir).ensure()
+    save_settings(paths.settings, Settings())
+    return data_dir
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_collected_here(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Windows a test closed are deleted, and Python's cyclic garbage collected, on the
+    GUI thread before the next test: otherwise a collection that happens to run in a
+    later test's worker thread (Look back's reads, the calendar Test) deletes a Qt
+    object with timers from that thread, and Qt warns ("Timers cannot be stopped from
+    another thread")."""
+    yield
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        return  # no Qt objects made here (a full collection costs ~50 ms a test)
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    gc.freeze()  # what survives is left out of later collections: each stays quick

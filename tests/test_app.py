@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from companion.app import App
 from companion.core.clock import FakeClock
-from companion.core.paths import resolve_paths
+from companion.core.paths import Paths, resolve_paths
 from companion.core.records import OfferRecord
 from companion.ui.tray import PAUSE_REST_OF_DAY, CompanionWindow
 
@@ -57,10 +57,22 @@ class FakeSound:
         self.ticks.append(enabled)
 
 
+def confirmed(data_dir: Path) -> Paths:
+    """A data folder whose person has confirmed the built-in standing week (a fresh
+    folder plans nothing until then: the app never guesses a timetable)."""
+    from companion.core.settings import Settings, save_settings
+
+    paths = resolve_paths(data_dir).ensure()
+    if not paths.settings.exists():
+        save_settings(paths.settings, Settings())
+    return paths
+
+
 def started_app(data_dir: Path, at: datetime) -> App:
-    """The app on a fake clock at `at`, with the stand-in window, started."""
+    """The app on a fake clock at `at`, with the stand-in window, on the built-in week
+    (confirmed), started."""
     a = App(
-        resolve_paths(data_dir), FakeClock(at), wakeups=FakeWakeups(), tray=False, sound=FakeSound()
+        confirmed(data_dir), FakeClock(at), wakeups=FakeWakeups(), tray=False, sound=FakeSound()
     )
     a.start()
     return a
@@ -270,7 +282,7 @@ def test_the_tray_icon_and_its_notification_bring_the_card_back(qtbot, data_dir:
     from companion.ui.tray import Tray
 
     clock = FakeClock(local(MONDAY, 9, 40))
-    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
+    a = App(confirmed(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
     assert isinstance(a.view, Tray)
     said: list[str] = []
     popped: list[bool] = []
@@ -451,13 +463,13 @@ def test_sound_settings_reach_the_sound_without_a_restart(app: App) -> None:
 
 def test_after_deleting_everything_the_app_writes_to_a_fresh_journal(app: App) -> None:
     from companion.core.records import GlimmerRecord
-    from companion.core.settings import Settings
+    from companion.core.settings import first_run_settings
 
     app.store.update(grace_minutes=5)
     old = app.journal
     app.paths.settings.unlink()  # what the settings window deleted
     app._data_deleted()
-    assert app.settings == Settings()
+    assert app.settings == first_run_settings()  # back to a first run: nothing guessed
     assert app.journal is not old and app.writer.journal is app.journal
     clock: FakeClock = app.clock  # type: ignore[assignment]
     assert app.writer.save(GlimmerRecord(at=clock.now(), text="a small good moment"))
@@ -471,7 +483,7 @@ def test_the_look_arrives_with_the_first_window_not_before(qtbot, qapp, data_dir
 
     style.apply(qapp, defer_stylesheet=True)  # as make_qapp does at start-up
     clock = FakeClock(local(MONDAY, 9, 40))
-    a = App(resolve_paths(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
+    a = App(confirmed(data_dir), clock, wakeups=FakeWakeups(), tray=True, sound=FakeSound())
     a.view.notify = lambda title, text: None  # type: ignore[method-assign]
     a.start()
     try:

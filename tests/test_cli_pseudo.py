@@ -78,7 +78,7 @@ def run_pseudo(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_plan_is_all_marked(data_dir: Path) -> None:
+def test_plan_is_all_marked(confirmed_week: Path) -> None:
     result = run_pseudo("plan", "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -339,3 +339,17 @@ def test_skipping_the_closing_words_still_completes_it() -> None:
     c.advance(125)  # in the last step
     run.next_step()
     assert run.state().completed
+
+
+def test_a_practice_that_fits_is_never_told_to_let_it_be_enough() -> None:
+    """Issue 15, item 4: two minutes before the next session the gentle note is for a
+    practice that would run into it; one that ends in time is left in peace."""
+    c = clock()
+    run = PracticeRun(practice(GuidedStep("a", 30), GuidedStep("b", 30)), c, ends_by=5100.0)
+    run.start()  # 60 s of practice, 100 s to the deadline: it fits
+    assert not run.state().warn_time
+    c.advance(30)
+    assert not run.state().warn_time
+    run = PracticeRun(practice(GuidedStep("long", 600)), c, ends_by=c.monotonic() + 100)
+    run.start()  # it would run into the session: said at once
+    assert run.state().warn_time

@@ -86,6 +86,10 @@ def served() -> Iterator[Served]:
     server.close()
 
 
+# Most of these plan the built-in standing week, as its confirmed owner would.
+pytestmark = pytest.mark.usefixtures("confirmed_week")
+
+
 def run_plan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["plan", *args])
     out, err = capsys.readouterr()
@@ -346,3 +350,44 @@ def test_a_date_at_the_end_of_time_is_one_line(
         assert code == 1 and out == ""
         assert err.count("\n") == 1 and err.startswith(f"companion: --date: {day} ")
         assert "Traceback" not in err
+
+
+# --- a folder whose week was never set up ---------------------------------------------------
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "fresh"
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(folder))
+    return folder
+
+
+def test_an_unconfirmed_week_plans_nothing_and_says_how_to_set_it(
+    capsys: pytest.CaptureFixture[str], fresh: Path
+) -> None:
+    code, out, err = run_plan(capsys, "--date", "2024-06-10")
+    assert (code, err) == (0, "")
+    (line,) = out.splitlines()
+    assert line.startswith("Your week is not set up yet, so nothing is planned.")
+    assert "--ics" in line
+    code, out, _err = run_plan(capsys, "--date", "2024-06-10", "--json")
+    plan = json.loads(out)
+    assert plan["schedule"] == "unconfirmed"
+    assert plan["sessions"] == [] and plan["breaks"] == []
+
+
+def test_ics_still_plans_from_that_feed_on_an_unconfirmed_folder(
+    capsys: pytest.CaptureFixture[str], fresh: Path, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.ics"
+    feed.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        "DTSTART:20240610T091500\r\nDTEND:20240610T100500\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20240610T101500\r\nDTEND:20240610T110500\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    code, out, _err = run_plan(capsys, "--date", "2024-06-10", "--ics", str(feed), "--json")
+    assert code == 0
+    plan = json.loads(out)
+    assert "schedule" not in plan and len(plan["sessions"]) == 2 and len(plan["breaks"]) == 1

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from companion.core.settings import Settings, SettingsError, load_settings, save_settings
+from companion.core.settings import (
+    Settings,
+    SettingsError,
+    first_run_settings,
+    load_settings,
+    save_settings,
+)
 from companion.runtime.settings_store import SettingsStore
 
 
@@ -67,7 +73,7 @@ def test_an_unreadable_file_is_kept_aside_not_overwritten(qtbot: QtBot, path: Pa
     path.write_text("{ this is not json", encoding="utf-8")
     store = SettingsStore(path)
     assert store.problem is not None and "not readable" in store.problem
-    assert store.settings == Settings()
+    assert store.settings == first_run_settings()
     assert path.read_text(encoding="utf-8") == "{ this is not json"  # nothing written yet
     store.update(ratings=False)
     aside = list(path.parent.glob("settings.json.unreadable-*"))
@@ -83,7 +89,7 @@ def test_forget_goes_back_to_defaults_and_says_so(qtbot: QtBot, path: Path) -> N
     heard: list[frozenset[str]] = []
     store.changed.connect(lambda _s, names: heard.append(names))
     store.forget()
-    assert store.settings == Settings()
+    assert store.settings == first_run_settings()
     assert heard == [frozenset({"grace_minutes"})]
     assert not path.exists()
 

@@ -58,7 +58,7 @@ def flush_notices(journal: Journal, *, besides: str = "") -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     """The user's settings; an unreadable file is reported and defaults are used for this
     run (the file itself is left untouched)."""
-    from companion.core.settings import Settings, SettingsError, load_settings
+    from companion.core.settings import SettingsError, first_run_settings, load_settings
 
     try:
         return load_settings(paths_from(args).settings)
@@ -67,4 +67,4 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "companion: " + _("{problem}; using the built-in defaults for now").format(problem=exc),
             file=sys.stderr,
         )
-        return Settings()
+        return first_run_settings()  # never guess the schedule from defaults

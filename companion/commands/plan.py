@@ -81,6 +81,19 @@ def run(args: argparse.Namespace) -> int:
     paths = paths_from(args)
     settings = settings_from(args)
     status = 0
+    if not args.ics and not settings.schedule_confirmed:  # never guess the person's week
+        zone = local_zone_name(datetime.combine(day, datetime.min.time()).astimezone())
+        if args.json:
+            print(json.dumps(unconfirmed_json(day, zone), indent=2))
+        else:
+            print(
+                _(
+                    "Your week is not set up yet, so nothing is planned. Start Grounding "
+                    "Companion and answer “When do you see clients?” (or open Settings), or "
+                    "plan from a calendar with --ics PATH_OR_URL."
+                )
+            )
+        return 0
     if args.ics:
         try:
             sessions = sessions_from_specs(args.ics, settings, day, clock=clock)
@@ -109,6 +122,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone().isoformat(timespec="seconds") if dt is not None else None
+
+
+def unconfirmed_json(day: date, zone: str) -> dict[str, Any]:
+    """The JSON of a day whose schedule was never confirmed: no sessions, no breaks."""
+    return {
+        "date": day.isoformat(),
+        "timezone": zone,
+        "schedule": "unconfirmed",
+        "sessions": [],
+        "breaks": [],
+        "reflection_at": None,
+    }
 
 
 def as_json(plan: DayPlan, zone: str) -> dict[str, Any]:

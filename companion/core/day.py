@@ -86,6 +86,8 @@ class Status:
     state: State
     until: datetime | None = None  # session end, pause end
     next_start: datetime | None = None  # the next session today
+    next_break: tuple[datetime, datetime] | None = None  # the next planned break today
+    unconfirmed: bool = False  # the person has not yet said when they see clients
 
     def describe(self) -> str:
         """The tray tooltip's words."""
@@ -93,6 +95,8 @@ class Status:
         def at(t: datetime | None) -> str:
             return hm(t) if t else ""
 
+        if self.unconfirmed:
+            return _("Set up your week: nothing is offered until then")
         if self.state is State.IN_SESSION:
             return _("In a session until {time}").format(time=at(self.until))
         if self.state is State.PAUSED:
@@ -106,6 +110,29 @@ class Status:
         if self.next_start:
             return _("Off duty · first session at {time}").format(time=at(self.next_start))
         return _("Off duty")
+
+    def day_line(self) -> str:
+        """The menu's first line: where the day stands, and the next break if one is
+        planned ("In a session until 10:50 · next break 10:50–11:00")."""
+        if self.unconfirmed:
+            return _("Set up your week…")
+        line = self.describe()
+        if self.next_break is not None and self.state is not State.PAUSED:
+            start, end = self.next_break
+            line = _("{status} · next break {start}–{end}").format(
+                status=line, start=hm(start), end=hm(end)
+            )
+        return line
+
+
+@dataclass(frozen=True)
+class _NoPlan:
+    """The plan of a day whose schedule the person has not confirmed: nothing."""
+
+    date: date
+    sessions: tuple[SessionLike, ...] = ()
+    breaks: tuple[BreakLike, ...] = ()
+    reflection_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +237,9 @@ class Day:
         # The journal knows offers this Day does not only on its first plan of a date
         # (a restart); after that every offer it holds was decided here.
         first_of_day = self.plan is None or self.plan.date != now.date()
-        self.plan = self.plan_for(now.date())
+        # Never guess: until the person has said when they see clients, nothing is planned.
+        confirmed = self.settings.schedule_confirmed
+        self.plan = self.plan_for(now.date()) if confirmed else _NoPlan(now.date())
         breaks = list(self.plan.breaks)
         decided = [w for w in self._windows.values() if w.state != "pending"]
         held = [w for w in self._windows.values() if w.state == "pending" and w.held_by_pause]
@@ -294,6 +323,18 @@ class Day:
 
     def status(self) -> Status:
         now = self.clock.now()
+        if not self.settings.schedule_confirmed:
+            return Status(State.OFF_DUTY, unconfirmed=True)
+        status = self._status(now)
+        window = next((b for b in self._upcoming_breaks(now)), None)
+        return replace(status, next_break=window) if window else status
+
+    def _upcoming_breaks(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        """Today's planned breaks that have not ended, in order (start, end)."""
+        breaks = self.plan.breaks if self.plan else ()
+        return sorted((b.start, b.end) for b in breaks if b.end > now)
+
+    def _status(self, now: datetime) -> Status:
         session = self.session_at(now)
         next_start = self._next_session_start(now)
         if session is not None:

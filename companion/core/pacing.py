@@ -17,7 +17,8 @@ from companion.core.exercises import BreathingStep, BreathPattern, Exercise, Sel
 from companion.i18n import N_, _
 
 WARN_BEFORE_SECONDS = 120.0
-"""`RunState.warn_time` turns true this long before `ends_by`."""
+"""`RunState.warn_time` turns true this long before `ends_by`, when the practice would
+run past it (a practice that fits ends on its own and is never warned)."""
 
 # How big the pacer is at the end of the main in-breath when a top-up follows it.
 _TOP_UP_FROM = 0.8
@@ -277,8 +278,15 @@ class PracticeRun:
         )
         warn = False
         if self._ends_by is not None:
-            remaining = min(remaining, self._ends_by - now)
-            warn = self._started_at is not None and now >= self._ends_by - WARN_BEFORE_SECONDS
+            left = self._ends_by - now
+            # The gentle "let this be enough" only when the practice would run into the
+            # next session: one that fits ends on its own, and no warning is true of it.
+            warn = (
+                self._started_at is not None
+                and left <= WARN_BEFORE_SECONDS
+                and remaining - left > 1.0
+            )
+            remaining = min(remaining, left)
         breath = None
         if isinstance(step, BreathingStep):
             breath = breath_at(step.pattern, step_elapsed)

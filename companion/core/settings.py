@@ -163,8 +163,9 @@ class Settings:
     ratings: bool = True
     start_at_login: bool = False
     # First run: nothing is offered until the person has said when they see clients (the
-    # welcome window, or Settings). A settings file from before version 3 counts as said.
-    schedule_confirmed: bool = False
+    # welcome window, or Settings). A folder with no settings file starts unconfirmed
+    # (`first_run_settings`); a file from before version 3 counts as confirmed.
+    schedule_confirmed: bool = True
 
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with `changes` applied; raises SettingsError."""
@@ -187,6 +188,7 @@ CALENDAR_FIELDS = frozenset(
 )
 #: The settings whose change means planning the day again.
 PLANNING_FIELDS = CALENDAR_FIELDS | {
+    "schedule_confirmed",
     "week",
     "one_offs",
     "working_start",
@@ -545,10 +547,17 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
 # --- file I/O -------------------------------------------------------------------------------
 
 
+def first_run_settings() -> Settings:
+    """What a person starts from before they have said when they see clients: the
+    built-in defaults, the schedule not yet confirmed (nothing is guessed, nothing offered)."""
+    return Settings(schedule_confirmed=False)
+
+
 def load_settings(path: Path) -> Settings:
-    """Defaults if the file does not exist; SettingsError (naming the file) if it cannot be used."""
+    """First-run settings if the file does not exist; SettingsError (naming the file) if
+    it cannot be used."""
     if not path.exists():
-        return Settings()
+        return first_run_settings()
     if not path.is_file():  # a folder or a FIFO by that name: never wait on it
         raise SettingsError(
             _("{path}: not readable as settings (not a regular file)").format(path=path)

@@ -29,7 +29,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from companion.core.settings import Settings, SettingsError, load_settings, save_settings
+from companion.core.settings import (
+    Settings,
+    SettingsError,
+    first_run_settings,
+    load_settings,
+    save_settings,
+)
 
 log = logging.getLogger("companion.settings")
 
@@ -65,7 +71,7 @@ class SettingsStore(QObject):
         except SettingsError as exc:
             self.problem = str(exc)
             self._unreadable = True
-            self._settings = Settings()
+            self._settings = first_run_settings()  # never guess the person's schedule
         self._seen = _stamp(path)
 
     @property
@@ -107,7 +113,7 @@ class SettingsStore(QObject):
         self._unreadable = False
         self.problem = None
         self._seen = _stamp(self.path)
-        return self._adopt(Settings())
+        return self._adopt(first_run_settings())
 
     def reload(self) -> Settings:
         """Read the file again (say, after another process changed it)."""

@@ -84,8 +84,9 @@ class PlayerWindow(QWidget):
     """Plays one practice. See the module docstring for the flow.
 
     `ends_by` is a monotonic deadline (the next session, less its margin): two minutes
-    before it a gentle note appears, and the practice ends by it. `clock` is a
-    SystemClock in use and a FakeClock in tests (drive it with `advance()` and `tick()`).
+    before it a gentle note appears (if the practice would run into it), and the practice
+    ends by it. `clock` paces the practice: a SystemClock in use and a FakeClock in tests
+    (drive it with `advance()` and `tick()`); `wall`, when given, dates the records.
     `save` writes a record (`companion.core.writer.Save`); `settings_store`, when given,
     keeps "Don't ask me again" (without one it holds for this window only).
     """
@@ -109,6 +110,7 @@ class PlayerWindow(QWidget):
         save: Save,
         settings_store: SettingsStore | None = None,
         ends_by: float | None = None,
+        wall: Clock | None = None,
         parent: QWidget | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -116,6 +118,9 @@ class PlayerWindow(QWidget):
         self.setObjectName("player")
         self.exercise = exercise
         self._clock = clock
+        # What the records are dated by: the app's day (in --demo, the demo's compressed
+        # clock, so its reflection and Look back show what was just done); `clock` paces.
+        self._wall = wall or clock
         self._save = save
         self._store = settings_store
         self._settings = settings
@@ -321,7 +326,7 @@ class PlayerWindow(QWidget):
         self.pages.setCurrentWidget(self.practice_page)
         self.run.start()
         self.started_at = self._clock.monotonic()
-        self._started_wall = self._clock.now()
+        self._started_wall = self._wall.now()
         self._sound.play("start")
         self.pacer.set_running(True)
         self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -463,7 +468,7 @@ class PlayerWindow(QWidget):
             source="after-session",
             rng=self._rng,
             save=self._save,
-            clock=self._clock,
+            clock=self._wall,
             practice_id=record.id,
         )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -474,7 +479,7 @@ class PlayerWindow(QWidget):
     def _record_practice(self) -> PracticeRecord:
         state = self._over if self._over is not None else self.run.state()
         record = PracticeRecord(
-            at=self._started_wall or self._clock.now(),
+            at=self._started_wall or self._wall.now(),
             exercise=self.exercise.id,
             planned_seconds=round(self.exercise.total_seconds),
             actual_seconds=round(state.elapsed_active_seconds),

@@ -69,6 +69,7 @@ class Intents(QObject):
     show_offer = Signal()  # the notification was clicked: bring the card up
     tray_clicked = Signal()  # the icon itself: the card, or with none the menu
     problems = Signal()  # "What needs attention…"
+    welcome = Signal()  # "Set up your week…" / "How it works"
     quit = Signal()
 
 
@@ -76,6 +77,9 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
     """The menu shared by the tray icon and the stand-in window's "More" button."""
     menu = QMenu(parent)
     menu.setAccessibleName(_("Grounding Companion menu"))
+    day = menu.addAction(_("Getting ready…"), intents.welcome.emit)
+    day.setObjectName("menu-day")  # where the day stands; "Set up your week…" at first
+    day.setEnabled(False)
     attention = menu.addAction(_("What needs attention…"), intents.problems.emit)
     attention.setObjectName("menu-attention")
     attention.setVisible(False)  # shown while something at start-up needs the person
@@ -92,9 +96,20 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
     resume = pause.addAction(_("Resume reminders"), lambda: intents.pause.emit(RESUME))
     menu.addAction(_("Today's plan…"), intents.plan.emit)
     menu.addAction(_("Settings…"), intents.settings.emit)
+    menu.addAction(_("How it works"), intents.welcome.emit)
     menu.addSeparator()
     menu.addAction(_("Quit"), intents.quit.emit)
     return menu, practices, resume
+
+
+def show_day_line(menu: QMenu, text: str, *, setup: bool) -> None:
+    """The menu's first line: where the day stands (not a button), or, before the week
+    is set up, "Set up your week…", which opens the welcome."""
+    action = menu.findChild(QAction, "menu-day")
+    if action is not None:
+        if action.text() != text:
+            action.setText(text)
+        action.setEnabled(setup)
 
 
 def show_attention(menu: QMenu, on: bool) -> None:
@@ -153,6 +168,9 @@ class Tray(QObject):
 
     def set_attention(self, on: bool) -> None:
         show_attention(self.menu, on)
+
+    def set_day_line(self, text: str, *, setup: bool = False) -> None:
+        show_day_line(self.menu, text, setup=setup)
 
     def set_status_text(self, text: str) -> None:
         tip = _("Grounding Companion\n{status}").format(status=text)
@@ -221,6 +239,9 @@ class CompanionWindow(QWidget):
 
     def set_attention(self, on: bool) -> None:
         show_attention(self.menu, on)
+
+    def set_day_line(self, text: str, *, setup: bool = False) -> None:
+        show_day_line(self.menu, text, setup=setup)
 
     def set_status_text(self, text: str) -> None:
         if self.status.text() == text:

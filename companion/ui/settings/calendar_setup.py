@@ -148,7 +148,8 @@ class CalendarSetup(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._calendars_box())
-        layout.addWidget(self._rules_box())
+        self.rules_box = self._rules_box()  # which events are sessions (a window may fold it)
+        layout.addWidget(self.rules_box)
         layout.addStretch(1)
 
         self.fields: dict[str, QWidget] = {
@@ -382,6 +383,11 @@ class CalendarSetup(QWidget):
         self.sources_changed.emit()
 
     # --- the Test -----------------------------------------------------------------------
+
+    def spec_resolver(self, source: CalendarSource) -> Callable[[], str]:
+        """How a worker finds what to read for `source`: a path, or the link (pending or in
+        the keyring). Call it on the GUI thread; call what it returns in the worker."""
+        return self._spec_resolver(source)
 
     def _spec_resolver(self, source: CalendarSource) -> Callable[[], str]:
         """How the worker finds what to test: a path, or the link (pending or in the keyring)."""

@@ -206,13 +206,13 @@ class WeekEditor(QWidget):
 
     # state ---------------------------------------------------------------------------
 
-    def load(self, week: Sequence[WeeklySession]) -> None:
-        """Show `week`, opening on its first day with sessions."""
+    def load(self, week: Sequence[WeeklySession], day: int | None = None) -> None:
+        """Show `week`, opening on `day` (by default its first day with sessions)."""
         self._days = {d: [] for d in range(7)}
         for w in sorted(week, key=lambda w: (w.weekday, w.start)):
             self._days[w.weekday].append(_Row(w.start, w.minutes, w.heavy))
         self._label_days()
-        first = next((d for d in range(7) if self._days[d]), 0)
+        first = day if day is not None else next((d for d in range(7) if self._days[d]), 0)
         self.days.setCurrentRow(first)
         self.show_day(first)
 
