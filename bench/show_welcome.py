@@ -98,6 +98,7 @@ def sample_ics(folder: Path, day: date) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", type=int, default=0, help="open on this screen (0-5)")
+    parser.add_argument("--grab", metavar="PNG", help="save the window to PNG and quit")
     parser.add_argument("--calendar", action="store_true", help="a calendar file, tested")
     parser.add_argument("--differ", action="store_true", help="show Days that differ")
     parser.add_argument("--no-player", action="store_true", help="no audio player")
@@ -184,6 +185,14 @@ def main() -> int:
         QTimer.singleShot(200, lambda: reveal(schedule.differ_box))
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
+    if args.grab:  # for the README: the window alone, once laid out (and tested, if asked)
+
+        def grab() -> None:
+            window.grab().save(args.grab)
+            print(f"saved {args.grab}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(900, grab)
     code = app.exec()
     tmp.cleanup()
     return code
