@@ -79,14 +79,24 @@ def started_app(data_dir: Path, at: datetime) -> App:
 
 
 def close_app(a: App) -> None:
-    """Close everything the app opened (what a test leaves up would leak into the next)."""
+    """Close everything the app opened (what a test leaves up would leak into the next).
+
+    The top-level widgets are deleted by Qt (deleteLater), not left to Python's garbage
+    collector: a window torn down inside a collection, its layouts' wrappers already
+    cleared, crashed PySide6 in ~QBoxLayout (seen once the collector ran between tests)."""
+    from PySide6.QtWidgets import QWidget
+
     for card in list(a.cards.values()):
         card.close()
+        card.deleteLater()
     for w in list(a.windows.values()):
         w.close()
     if a.player is not None:
         a.player.close()
     a.view.hide()
+    if isinstance(a.view, QWidget):
+        a.view.quitting = True  # type: ignore[attr-defined]
+        a.view.deleteLater()
     a.wakeups.shutdown()
     a.journal.close()
 
@@ -252,8 +262,7 @@ def test_a_practice_from_an_offer_keeps_the_wrap_up_margin(qtbot, data_dir: Path
         assert run.exercise.total_seconds <= (offer.end - clock.now()).total_seconds()
         a.player.close()
     finally:
-        a.view.hide()
-        a.journal.close()
+        close_app(a)
 
 
 def test_the_glimmer_prompt_does_not_block_an_offer(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -308,10 +317,7 @@ def test_the_tray_icon_and_its_notification_bring_the_card_back(qtbot, data_dir:
         assert card.isVisible() and popped == [True]
         assert not [s for s in said if "already running" in s.lower()]
     finally:
-        for c in list(a.cards.values()):
-            c.close()
-        a.view.hide()
-        a.journal.close()
+        close_app(a)
 
 
 def test_quitting_with_a_card_up_journals_it_as_ignored(app: App, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -492,10 +498,7 @@ def test_the_look_arrives_with_the_first_window_not_before(qtbot, qapp, data_dir
         assert a.cards
         assert "QPushButton#primary" in qapp.styleSheet()
     finally:
-        for c in list(a.cards.values()):
-            c.close()
-        a.view.hide()
-        a.journal.close()
+        close_app(a)
 
 
 # --- calendar reads in the background -------------------------------------------------------
@@ -540,8 +543,7 @@ def slow_calendar(qtbot, data_dir: Path, monkeypatch):  # type: ignore[no-untype
     a.start()
     yield a, fake
     fake.release.set()
-    a.view.hide()
-    a.journal.close()
+    close_app(a)
 
 
 def test_an_older_calendar_read_never_overwrites_a_newer_one(slow_calendar, qtbot) -> None:  # type: ignore[no-untyped-def]
