@@ -65,6 +65,12 @@ def main() -> None:
         env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory() as data:
         env["COMPANION_DATA_DIR"] = data
+        # A returning person's idle app: the built-in week, confirmed (a first run would
+        # sit with the welcome window open instead).
+        sys.path.insert(0, str(HERE.parent))
+        from companion.core.settings import Settings, save_settings
+
+        save_settings(Path(data) / "settings.json", Settings())
         procs = {
             "bare PySide6 tray (floor)": subprocess.Popen(
                 [sys.executable, str(HERE / "_floor.py")], env=env

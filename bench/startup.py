@@ -55,6 +55,12 @@ def main() -> None:
     ready: list[float] = []
     with tempfile.TemporaryDirectory() as data:
         env["COMPANION_DATA_DIR"] = data
+        # A returning person: the built-in week, confirmed (a first run would also build
+        # the welcome window, after the icon).
+        sys.path.insert(0, str(HERE.parent))
+        from companion.core.settings import Settings, save_settings
+
+        save_settings(Path(data) / "settings.json", Settings())
         app_cmd = [sys.executable, "-m", "companion", "run"]
         if args.bundle:
             app_cmd = [str(args.bundle.resolve() / "companion"), "run"]
