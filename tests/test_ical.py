@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import warnings
@@ -275,18 +276,23 @@ def test_floating_times_are_local(local_tz: Callable[[str], None]) -> None:
     assert (s.start.hour, s.start.utcoffset()) == (9, timedelta(hours=-7))
 
 
-def test_an_unknown_zone_is_an_error_not_a_guess() -> None:
+def test_an_unknown_zone_is_skipped_and_counted_not_guessed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One event whose zone cannot be resolved costs that event only (issue 13, item 6):
+    it is not guessed into a time, and it does not take the calendar down with it."""
     data = cal(
         event(
             "DTSTART;TZID=Mars/Olympus:20240610T090000", "DTEND;TZID=Mars/Olympus:20240610T095000"
-        )
+        ),
+        event("DTSTART:20240610T130000Z", "DTEND:20240610T135000Z", uid="e2"),
     )
+    with caplog.at_level(logging.INFO):
+        got = ical.read_sessions(data, "t.ics", date(2024, 6, 10))
+    assert [s.start.astimezone(UTC).strftime("%H:%M") for s in got.sessions] == ["13:00"]
+    assert got.skipped == {"zone": 1} and got.skipped_count == 1
     # The zone's name is the event's text: it is never repeated (issue 14, item 11).
-    with pytest.raises(
-        CalendarError, match=r"^t\.ics: line 4: an event uses a time zone"
-    ) as caught:
-        parse_sessions(data, "t.ics", date(2024, 6, 10))
-    assert "Mars" not in str(caught.value) and "Olympus" not in str(caught.value)
+    assert "Mars" not in caplog.text and "Olympus" not in caplog.text
 
 
 # --- which events are sessions -----------------------------------------------------------

@@ -1,5 +1,8 @@
 """Every calendar other projects collected from real clients gives sessions or one clear line.
 
+Events skipped on the way (a zone that cannot be resolved) are said in one line too: the
+file, a count and why, never the events' text.
+
 The corpus lives beside the repository (../shared/ical-corpus) and is never copied in;
 without it these tests skip.
 """
@@ -14,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from companion.core.calendar import ical
-from companion.core.calendar.errors import CalendarError
-from companion.core.calendar.ical import EventRules, parse_sessions
+from companion.core.calendar.errors import CalendarError, skipped_line
+from companion.core.calendar.ical import EventRules, parse_sessions, read_sessions
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "ical-corpus"
 FILES = sorted(CORPUS.rglob("*.ics")) if CORPUS.is_dir() else []
@@ -42,16 +45,20 @@ def test_sessions_or_one_clear_line(path: Path) -> None:
     started = time.perf_counter()
     for day in _days_to_try(data):
         try:
-            sessions = parse_sessions(data, path.name, day, 7, rules)
+            reading = read_sessions(data, path.name, day, 7, rules)
         except CalendarError as exc:
             message = str(exc)
             assert message.startswith(f"{path.name}: ")
             assert "\n" not in message and len(message) < 300
             assert "Traceback" not in message
             break
-        for s in sessions:
+        for s in reading.sessions:
             assert s.start.tzinfo is not None and s.end > s.start
             assert s.end - s.start <= timedelta(minutes=180)
+        line = skipped_line(path.name, reading.skipped)
+        if line is not None:
+            assert line.startswith(f"{path.name}: ") and "skipped" in line
+            assert "\n" not in line and len(line) < 300 and set(reading.skipped) == {"zone"}
     assert time.perf_counter() - started < 10, "no file may take long (or hang)"
 
 

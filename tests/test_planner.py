@@ -197,7 +197,9 @@ def test_a_simulated_month_never_puts_a_window_inside_a_session(
         for b in plan.breaks:
             seen += 1
             assert b.end - b.start >= timedelta(minutes=settings.min_gap_minutes)
-            assert b.start.date() == d or any(x.start.date() < d for x in plan.sessions)
+            assert (
+                b.start.date() == d or b.carried or any(x.start.date() < d for x in plan.sessions)
+            )
             for x in sessions:
                 assert not (x.start < b.end and b.start < x.end), (d, b, x)
             nxt = min(x.start for x in sessions if x.start >= b.end)
@@ -223,3 +225,65 @@ def test_the_day_varies_its_suggestions(library: Library) -> None:
     assert len(suggested) == 6 and all(suggested)
     assert all(a != b for a, b in itertools.pairwise(suggested))
     assert len(set(suggested)) >= 3
+
+
+# --- a break that crosses midnight (issue 13, item 8) ----------------------------------------
+
+
+def test_a_break_across_midnight_is_planned_on_the_day_it_starts(library: Library) -> None:
+    """A session ending 23:30 and the next at 00:30: the gap is offered on the day it
+    starts, and the day after lists the same window (same start), marked `carried`."""
+    tuesday = DAY + timedelta(days=1)
+    sessions = [s(21, 40), s(22, 40), s(0, 30, d=tuesday), s(9, 0, d=tuesday)]
+    monday = plan_day(sessions, Settings(), DAY, library)
+    assert windows(monday.breaks) == ["22:30-22:39 9", "23:30-00:29 59"]
+    late = monday.breaks[-1]
+    assert not late.carried and late.next_start == at(0, 30, tuesday)
+    assert late.exercise in library
+    # The session after it is Tuesday's: Monday's own sessions stay Monday's.
+    assert [f"{x.start:%H:%M}" for x in monday.sessions] == ["21:40", "22:40"]
+
+    after = plan_day(sessions, Settings(), tuesday, library)
+    carried, *rest = after.breaks
+    assert (carried.start, carried.end, carried.carried) == (late.start, late.end, True)
+    assert windows(tuple(rest)) == ["01:20-08:59 459"]  # Tuesday's own, as before
+    assert not any(b.carried for b in rest)
+
+
+def test_a_night_between_sessions_is_no_break(library: Library) -> None:
+    """A gap across midnight longer than NIGHT_GAP is the night, on either side."""
+    from companion.core.planner import NIGHT_GAP
+
+    tuesday = DAY + timedelta(days=1)
+    sessions = [s(20, 0), s(23, 20, 10), s(2, 31, d=tuesday)]  # 23:30 -> 02:31
+    gap = sessions[2].start - sessions[1].end
+    assert gap > NIGHT_GAP
+    assert windows(plan_day(sessions, Settings(), DAY, library).breaks) == ["20:50-23:19 149"]
+    assert plan_day(sessions, Settings(), tuesday, library).breaks == ()
+    evening = [s(17, 0), s(8, 0, d=tuesday)]  # an ordinary evening and morning
+    assert plan_day(evening, Settings(), DAY, library).breaks == ()
+    assert plan_day(evening, Settings(), tuesday, library).breaks == ()
+
+
+def test_a_window_after_midnight_from_a_session_before_it_is_the_next_days(
+    library: Library,
+) -> None:
+    """With grace, a session ending 23:58 opens its window after midnight: it is
+    Tuesday's own window (offered then), not Monday's."""
+    tuesday = DAY + timedelta(days=1)
+    sessions = [s(23, 8), s(0, 40, d=tuesday)]  # ends 23:58
+    settings = Settings(grace_minutes=5)
+    assert plan_day(sessions, settings, DAY, library).breaks == ()
+    (own,) = plan_day(sessions, settings, tuesday, library).breaks
+    assert windows((own,)) == ["00:03-00:39 36"] and not own.carried
+
+
+def test_a_heavy_run_does_not_last_through_the_night(library: Library) -> None:
+    monday = [s(15, 0, heavy=True), s(16, 0, heavy=True), s(17, 0, heavy=True)]
+    tuesday = DAY + timedelta(days=1)
+    next_day = [s(9, 0, heavy=True, d=tuesday), s(10, 0, d=tuesday)]
+    plan = plan_day(monday + next_day, Settings(), tuesday, library)
+    assert [b.longer for b in plan.breaks] == [False]
+    across = [*monday, s(23, 0, heavy=True), s(0, 20, heavy=True, d=tuesday), s(1, 20, d=tuesday)]
+    night = plan_day(across, Settings(), tuesday, library)
+    assert [(b.carried, b.longer) for b in night.breaks] == [(True, True), (False, True)]

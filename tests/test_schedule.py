@@ -178,7 +178,8 @@ def test_a_refresh_caches_14_days_and_a_broken_source_falls_back(
     assert mode_of(paths.calendar_cache) == 0o600
     cache = json.loads(paths.calendar_cache.read_text())
     entry = cache["sources"]["c1"]
-    assert entry["first_day"] == "2024-06-10" and entry["days"] == 14 and entry["error"] is None
+    # 14 days from today, and the day before (a break across midnight needs it)
+    assert entry["first_day"] == "2024-06-09" and entry["days"] == 15 and entry["error"] is None
     assert len(entry["sessions"]) == 2 and set(map(len, entry["sessions"])) == {3}
 
     feed.write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")  # cut off

@@ -4,7 +4,8 @@ The modules form layers; each imports only modules listed above it (a test fails
 cycle). Bottom to top:
 
     session.py   Session and the local-time helpers (to_local, day_bounds, in_range, ...)
-    errors.py    CalendarError: one line, source first, never an event's text
+    errors.py    CalendarError: one line, source first, never an event's text; the words
+                 for skipped events (a count and a reason per source)
     secrets.py   feed URLs in the system keyring (or a 0600 file); masking for display
     cache.py     the offline cache: each source's sessions for the next days, last error
     scan.py      the raw-text pre-scan of a feed: an index by day, kept per content hash

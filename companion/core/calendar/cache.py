@@ -12,7 +12,12 @@ File shape (version 1):
         "refreshed_at": "2024-03-11T09:00:00+01:00" | null,
         "first_day": "2024-03-11" | null, "days": 14,
         "sessions": [["2024-03-11T09:00:00+01:00", "2024-03-11T09:50:00+01:00", false], ...],
-        "error": "one line" | null, "error_at": "..." | null}}}
+        "error": "one line" | null, "error_at": "..." | null,
+        "skipped": {"zone": 2}}}}
+
+`skipped` counts the events the last good read left out, per reason (`errors.py`):
+a number and a short key, never what the events were. A file written before it
+existed reads as nothing skipped.
 
 Two processes (the tray and a `companion plan`) may write it: read-modify-write runs
 under an inter-process file lock. An unreadable cache is treated as empty (it is
@@ -23,11 +28,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.core.calendar.secrets import scrub
 from companion.core.calendar.session import Session, in_range, to_local
@@ -52,6 +57,7 @@ class SourceCache:
     sessions: tuple[Session, ...] = ()
     error: str | None = None
     error_at: datetime | None = None
+    skipped: Mapping[str, int] = field(default_factory=dict)  # reason -> events left out
 
     def covers(self, first_day: date, days: int = 1) -> bool:
         if self.first_day is None or self.refreshed_at is None:
@@ -82,6 +88,18 @@ def _to_json(entry: SourceCache) -> dict[str, Any]:
         "sessions": [[s.start.isoformat(), s.end.isoformat(), s.heavy] for s in entry.sessions],
         "error": entry.error,
         "error_at": _iso(entry.error_at),
+        "skipped": dict(sorted(entry.skipped.items())),
+    }
+
+
+def _skipped(raw: Any) -> dict[str, int]:
+    """The skipped counts as stored; anything odd in them reads as nothing skipped."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k)[:32]: v
+        for k, v in raw.items()
+        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**9
     }
 
 
@@ -105,6 +123,7 @@ def _from_json(source_id: str, raw: Any) -> SourceCache:
         sessions=tuple(sessions),
         error=scrub(str(error)) if error else None,  # a line an older version kept unmasked
         error_at=_parse_dt(raw.get("error_at")),
+        skipped=_skipped(raw.get("skipped")),
     )
 
 
@@ -153,14 +172,17 @@ def store_sessions(
     first_day: date,
     days: int,
     refreshed_at: datetime,
+    skipped: Mapping[str, int] | None = None,
 ) -> None:
-    """Record a successful refresh: the sessions of [first_day, +days); clears the error."""
+    """Record a successful refresh: the sessions of [first_day, +days) and the events
+    it skipped (reason -> count); clears the error."""
     entry = SourceCache(
         id=source_id,
         refreshed_at=refreshed_at,
         first_day=first_day,
         days=days,
         sessions=tuple(sorted(sessions)),
+        skipped={k: n for k, n in (skipped or {}).items() if n > 0},
     )
 
     def change(entries: dict[str, SourceCache]) -> bool:
@@ -183,21 +205,28 @@ def store_error(path: Path, source_id: str, message: str, at: datetime) -> None:
             sessions=old.sessions,
             error=scrub(message.splitlines()[0]) if message else _("unknown error"),
             error_at=at,
+            skipped=old.skipped,  # they describe the sessions kept
         )
         return True
 
     _update(path, change)
 
 
-def cached_sessions(
-    path: Path, source_id: str, first_day: date, days: int = 1
-) -> tuple[list[Session], datetime] | None:
-    """The cached sessions of [first_day, +days) and when they were fetched, or None if
-    the cache does not cover those days."""
+class Cached(NamedTuple):
+    """What the cache gives for some days of one source."""
+
+    sessions: list[Session]
+    refreshed_at: datetime
+    skipped: Mapping[str, int]  # what the read that cached them left out
+
+
+def cached_sessions(path: Path, source_id: str, first_day: date, days: int = 1) -> Cached | None:
+    """The cached sessions of [first_day, +days), when they were fetched and what that
+    read skipped, or None if the cache does not cover those days."""
     entry = load(path).get(source_id)
     if entry is None or not entry.covers(first_day, days) or entry.refreshed_at is None:
         return None
-    return in_range(entry.sessions, first_day, days), entry.refreshed_at
+    return Cached(in_range(entry.sessions, first_day, days), entry.refreshed_at, entry.skipped)
 
 
 def prune(path: Path, keep_ids: Iterable[str]) -> None:

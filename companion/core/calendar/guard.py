@@ -111,6 +111,31 @@ class Rule:
             times *= n("BYSECOND", 61) or 1
         return float(max(days, 1) * times)
 
+    def last_day(self, begin: int) -> int | None:
+        """A day no instance of the rule comes after, when its UNTIL or COUNT bounds it
+        for sure (`begin`: the day ordinal of its start); None when that cannot be known
+        cheaply. A COUNT bounds it only where every period is sure to make an instance:
+        no BY... lists (WEEKLY: plain weekdays), a month day every month has."""
+        if self.until_day is not None:
+            return self.until_day
+        if self.count is None or self.interval is None:
+            return None
+        keys = set(self.by)
+        if self.freq == "WEEKLY" and keys == {"BYDAY"}:
+            if any(len(d.strip()) != 2 for d in self.by["BYDAY"]):
+                return None
+        elif keys:
+            return None
+        day = date.fromordinal(begin) if 0 < begin <= date.max.toordinal() else None
+        span = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}.get(self.freq or "")
+        if day is None or span is None:
+            return None
+        if (self.freq == "MONTHLY" and day.day > 28) or (
+            self.freq == "YEARLY" and (day.month, day.day) == (2, 29)
+        ):
+            return None  # months or years without that day make no instance
+        return begin + (self.count + 1) * self.interval * span
+
     def steps(self, begin: int, stop: int) -> float:
         """About how many instances the library makes walking from day `begin` to `stop`."""
         per_day = PER_DAY.get(self.freq or "")

@@ -15,9 +15,15 @@ the include/exclude/heavy keywords and then dropped. No error message ever carri
 event's text: messages are built from the source name, a line number and a fixed
 description of what is wrong, never from a library's exception text.
 
-Time zones. Windows and custom zone names are resolved by `zones.py`; Google's
-X-WR-TIMEZONE is honoured (via recurring-ical-events' x-wr-timezone support). Floating
-times are local.
+Time zones. Windows and custom zone names are resolved by `zones.py` (NUL-padded
+ones too); Google's X-WR-TIMEZONE is honoured, mapped exactly as a TZID is (a Windows
+name, a zone the calendar defines), and an empty one is ignored. Floating times are
+local. An event whose zone still cannot be resolved is skipped and counted, never
+guessed: one bad event costs that event only (`Reading.skipped`, said by the tray and
+`companion doctor` in one line without the event's text or its zone's name).
+
+Repeat rules. A timed series whose UNTIL is a bare date (Google writes
+`UNTIL=20211020`) runs through that whole day, as the calendar that wrote it means.
 """
 
 from __future__ import annotations
@@ -29,17 +35,18 @@ import time
 import warnings
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from companion.core.calendar.errors import CalendarError
+from companion.core.calendar.errors import SKIPPED_ZONE, CalendarError, skipped_total
 from companion.core.calendar.scan import Index, IndexedCalendar, Span, clear_indexes, index_for
 from companion.core.calendar.session import Session, day_bounds, dedupe, to_local
-from companion.core.calendar.zones import all_standard, windows_to_iana
+from companion.core.calendar.zones import all_standard, is_iana, windows_to_iana
 from companion.core.settings import Settings
 from companion.i18n import N_, _, ngettext
 
@@ -52,7 +59,14 @@ if TYPE_CHECKING:
 # module: the idle tray app (which plans from the standing week or the cache) never needs
 # them, and warm.warm_up loads them on the GUI thread before the first read.
 
-__all__ = ["EventRules", "clear_cache", "parse_sessions", "windows_to_iana"]
+__all__ = [
+    "EventRules",
+    "Reading",
+    "clear_cache",
+    "parse_sessions",
+    "read_sessions",
+    "windows_to_iana",
+]
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +100,21 @@ class EventRules:
         )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one read of a feed found: the sessions, and the events it skipped, counted
+    per reason (`errors.SKIP_REASONS`), never what they were."""
+
+    sessions: tuple[Session, ...]
+    skipped: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped_count(self) -> int:
+        return skipped_total(self.skipped)
+
+
 _LOCK = threading.Lock()
-_RESULTS: OrderedDict[tuple[Any, ...], list[Session]] = OrderedDict()
+_RESULTS: OrderedDict[tuple[Any, ...], Reading] = OrderedDict()
 _MAX_RESULTS = 64
 
 
@@ -133,6 +160,13 @@ class _Tally:
 
     skipped: Skipped  # what rendering left out
     reversed_skipped: int = 0
+    zone_skipped: int = 0  # events whose time zone cannot be resolved, near the range
+
+    def add(self, other: _Tally) -> None:
+        self.skipped.reversed += other.skipped.reversed
+        self.skipped.spans |= other.skipped.spans
+        self.reversed_skipped += other.reversed_skipped
+        self.zone_skipped += other.zone_skipped
 
 
 def _session_of(component: Any, rules: EventRules, tally: _Tally | None = None) -> Session | None:
@@ -181,31 +215,138 @@ def _session_of(component: Any, rules: EventRules, tally: _Tally | None = None) 
     return Session(start, end, heavy)
 
 
-def _check_zones(calendar: Any, name: str, line_of_event: Callable[[int], int | None]) -> None:
-    """A TZID the libraries could not resolve leaves a naive time: say so, never guess.
+_ZONED = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 
-    `line_of_event(i)` is the line of the i-th event handed to the parser. The zone's
-    name is never repeated: it is the event's text, like its title.
-    """
-    for i, event in enumerate(calendar.walk("VEVENT")):
-        for key in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-            prop = event.get(key)
-            if prop is None or not hasattr(prop, "params"):
+
+def _values(prop: Any) -> list[Any]:
+    """The date or date-time values of a property (a list for EXDATE and RDATE)."""
+    dts = getattr(prop, "dts", None)
+    if dts is not None:
+        values = [getattr(d, "dt", None) for d in dts]
+    else:
+        values = [getattr(prop, "dt", None)]
+    return [v[0] if isinstance(v, tuple) and v else v for v in values]  # an RDATE period
+
+
+def _unresolved(event: Any) -> bool:
+    """Whether a TZID of the event left a time naive: the libraries could not resolve it."""
+    for key in _ZONED:
+        found = event.get(key)
+        if found is None:
+            continue
+        for prop in found if isinstance(found, list) else [found]:
+            params = getattr(prop, "params", None)
+            if params is None or not params.get("TZID"):
                 continue
-            tzid = prop.params.get("TZID")
-            value = getattr(prop, "dt", None)
-            if tzid and isinstance(value, datetime) and value.tzinfo is None:
-                line = line_of_event(i)
-                message = _(
-                    "{name}: line {line}: an event uses a time zone this computer does not "
-                    "know; export the calendar with standard time-zone names"
+            if any(isinstance(v, datetime) and v.tzinfo is None for v in _values(prop)):
+                return True
+    return False
+
+
+def _near(event: Any, first: date, last: date) -> bool:
+    """Whether a skipped event could have touched the days [first, last]: a series always
+    (it reached the parser because it is still running), a one-off when its wall-clock
+    day is within a day of them (no zone is more than a day from another)."""
+    if event.get("RRULE") is not None or event.get("RDATE") is not None:
+        return True
+    start = getattr(event.get("DTSTART"), "dt", None)
+    day = start.date() if isinstance(start, datetime) else start
+    if not isinstance(day, date):
+        return True
+    return first - timedelta(days=1) <= day <= last + timedelta(days=1)
+
+
+def _drop_events(calendar: Any, drop: Callable[[Any], bool], first: date, last: date) -> int:
+    """Leave out the calendar's events for which `drop` is true; how many of them could
+    have touched the days [first, last] (the ones worth counting)."""
+    kept: list[Any] = []
+    counted = 0
+    for component in calendar.subcomponents:
+        if getattr(component, "name", "") == "VEVENT" and drop(component):
+            counted += _near(component, first, last)
+            continue
+        kept.append(component)
+    if len(kept) != len(calendar.subcomponents):
+        calendar.subcomponents[:] = kept
+    return counted
+
+
+def _utc_series(event: Any) -> bool:
+    """A series written in UTC: the calendar's X-WR-TIMEZONE says at which wall time it
+    repeats, so without that zone its instances after a daylight-saving change would be
+    an hour off."""
+    if event.get("RRULE") is None and event.get("RDATE") is None:
+        return False
+    start = getattr(event.get("DTSTART"), "dt", None)
+    return (
+        isinstance(start, datetime)
+        and start.utcoffset() == timedelta(0)
+        and (str(start.tzname()).upper() == "UTC")
+    )
+
+
+def _zone_named(calendar: Any, name: str) -> Any:
+    """The tzinfo an X-WR-TIMEZONE value names (already mapped by render.py): an IANA
+    zone, or a zone the calendar defines; None if neither."""
+    if is_iana(name):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    for block in calendar.walk("VTIMEZONE"):
+        if str(block.get("TZID", "")).strip() == name:
+            try:
+                return block.to_tz()
+            except Exception:  # a definition the library cannot build: not resolvable
+                return None
+    return None
+
+
+def _apply_header_zone(calendar: Any, tally: _Tally, first: date, last: date) -> Any:
+    """Google's X-WR-TIMEZONE applied (UTC and floating times read in that zone), then
+    removed so that no library applies it again. An unknown one is not guessed: the
+    series that depend on it (written in UTC) are skipped and counted, and the rest,
+    exact instants or local floating times, is read as written."""
+    import x_wr_timezone
+
+    value = calendar.get("X-WR-TIMEZONE")
+    if value is None:
+        return calendar
+    del calendar["X-WR-TIMEZONE"]
+    name = str(value).strip()
+    zone = _zone_named(calendar, name) if name else None
+    if zone is None:
+        if name:
+            tally.zone_skipped += _drop_events(calendar, _utc_series, first, last)
+        return calendar
+    return x_wr_timezone.to_standard(calendar, timezone=zone)
+
+
+def _until_whole_day(calendar: Any) -> None:
+    """A timed series whose UNTIL is a bare date runs through that day (Google writes
+    `UNTIL=20211020` and means the 20th is the last day). The libraries read it as
+    midnight, so the last instance was lost: it becomes 23:59:59 that day, in the
+    series' own zone (UTC-written starts: the local zone; floating: floating)."""
+    from icalendar import vRecur
+
+    for event in calendar.walk("VEVENT"):
+        rules = event.get("RRULE")
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if rules is None or not isinstance(start, datetime):
+            continue
+        for rule in rules if isinstance(rules, list) else [rules]:
+            if not isinstance(rule, vRecur):
+                continue  # a rule that could not be read: the library says so, in its words
+            until = rule.get("UNTIL")
+            day = until[0] if isinstance(until, list) and until else None
+            if not isinstance(day, date) or isinstance(day, datetime):
+                continue
+            end = datetime.combine(day, clock_time(23, 59, 59))
+            if start.tzinfo is not None:
+                utc = start.utcoffset() == timedelta(0) and str(start.tzname()).upper() == "UTC"
+                end = (end.astimezone() if utc else end.replace(tzinfo=start.tzinfo)).astimezone(
+                    UTC
                 )
-                if line is None:
-                    message = _(
-                        "{name}: an event uses a time zone this computer does not know; "
-                        "export the calendar with standard time-zone names"
-                    )
-                raise CalendarError(message.format(name=name, line=line))
+            rule["UNTIL"] = [end]
 
 
 def _day_of(value: Any) -> date | None:
@@ -264,7 +405,6 @@ def _expand(
     hi: datetime,
     rules: EventRules,
     *,
-    line_of_event: Callable[[int], int | None],
     ceiling: Ceiling,
     tally: _Tally,
 ) -> list[Session]:
@@ -276,8 +416,11 @@ def _expand(
         warnings.simplefilter("ignore")
         calendar = icalendar.Calendar.from_ical(reduced)
         ceiling.check()
-        if not all_standard(reduced):
-            _check_zones(calendar, name, line_of_event)
+        first, last = lo.date(), (hi - timedelta(microseconds=1)).date()
+        if not all_standard(reduced):  # before X-WR-TIMEZONE, which would "resolve" them
+            tally.zone_skipped += _drop_events(calendar, _unresolved, first, last)
+        calendar = _apply_header_zone(calendar, tally, first, last)
+        _until_whole_day(calendar)
         query = recurring_ical_events.of(calendar)
         ceiling.check()
         # A day either side in dates: floating and zoned events compare cleanly, and the
@@ -348,6 +491,7 @@ def _blame(
     hi: datetime,
     rules: EventRules,
     ceiling: Ceiling,
+    leave_out_zones: frozenset[Span] = frozenset(),
 ) -> Span | None:
     """Which single event fails on its own (to name its line), if any."""
     from companion.core.calendar.render import Skipped, reduced_text
@@ -355,17 +499,10 @@ def _blame(
     for span in spans:
         ceiling.check()
         try:
-            reduced = reduced_text(index, cal, [span], first, _keep_for(rules))
-            _expand(
-                reduced,
-                "",
-                lo,
-                hi,
-                rules,
-                line_of_event=lambda _i: None,
-                ceiling=ceiling,
-                tally=_Tally(Skipped()),
+            reduced = reduced_text(
+                index, cal, [span], first, _keep_for(rules), leave_out_zones=leave_out_zones
             )
+            _expand(reduced, "", lo, hi, rules, ceiling=ceiling, tally=_Tally(Skipped()))
         except Exception:
             return span
     return None
@@ -381,7 +518,24 @@ def parse_sessions(
     limits: Limits | None = None,
     clock: Clock | None = None,
 ) -> list[Session]:
-    """The sessions in an iCalendar document overlapping local days [first_day, +days).
+    """The sessions of `read_sessions`, without what it skipped."""
+    reading = read_sessions(data, source, first_day, days, rules, limits=limits, clock=clock)
+    return list(reading.sessions)
+
+
+def read_sessions(
+    data: bytes,
+    source: str,
+    first_day: date,
+    days: int = 1,
+    rules: EventRules | None = None,
+    *,
+    limits: Limits | None = None,
+    clock: Clock | None = None,
+) -> Reading:
+    """The sessions in an iCalendar document overlapping local days [first_day, +days),
+    and the events skipped on the way (an event whose time zone cannot be resolved
+    costs that event only), counted per reason.
 
     `source` names the source in error messages (a file path, or a masked URL). Raises
     CalendarError (one line, never an event's text) when the document cannot be used,
@@ -417,7 +571,7 @@ def parse_sessions(
         hit = _RESULTS.get(result_key)
         if hit is not None:
             _RESULTS.move_to_end(result_key)
-            return list(hit)
+            return hit
     found: list[Session] = []
     tally = _Tally(Skipped())
     try:
@@ -444,12 +598,21 @@ def parse_sessions(
     skipped = tally.reversed_skipped + tally.skipped.reversed
     if skipped:
         log.info("%s: %d event(s) end long before they start; skipped", source, skipped)
-    sessions = dedupe(found)
+    if tally.zone_skipped:
+        log.info(
+            "%s: %d event(s) in a time zone that cannot be resolved; skipped",
+            source,
+            tally.zone_skipped,
+        )
+    reading = Reading(
+        tuple(dedupe(found)),
+        {SKIPPED_ZONE: tally.zone_skipped} if tally.zone_skipped else {},
+    )
     with _LOCK:
-        _RESULTS[result_key] = sessions
+        _RESULTS[result_key] = reading
         while len(_RESULTS) > _MAX_RESULTS:
             _RESULTS.popitem(last=False)
-    return list(sessions)
+    return reading
 
 
 def _check_counts(
@@ -525,7 +688,7 @@ def _sessions_of_calendar(
 ) -> list[Session]:
     from companion.core.calendar import guard
     from companion.core.calendar.limits import Overrun
-    from companion.core.calendar.render import reduced_text, select
+    from companion.core.calendar.render import Skipped, reduced_text, select
 
     def line_of(start: int) -> int:
         return index.text.count("\n", 0, start)
@@ -538,7 +701,9 @@ def _sessions_of_calendar(
     if not spans:
         return []
     ceiling.check()
-    try:
+
+    def attempt(leave_out: frozenset[Span]) -> list[Session]:
+        mine = _Tally(Skipped())  # a failed attempt counts nothing
         reduced = reduced_text(
             index,
             cal,
@@ -546,31 +711,63 @@ def _sessions_of_calendar(
             first,
             _keep_for(rules),
             longest=rules.max_session_minutes,
-            skipped=tally.skipped,
+            skipped=mine.skipped,
+            leave_out_zones=leave_out,
         )
+        found = _expand(reduced, source, lo, hi, rules, ceiling=ceiling, tally=mine)
+        tally.add(mine)
+        return found
 
-        def line_of_event(i: int) -> int | None:  # only asked when a line must be named
-            kept = [span for span in spans if span not in tally.skipped.spans]
-            return line_of(kept[i][0]) if i < len(kept) else None
-
-        return _expand(
-            reduced,
-            source,
-            lo,
-            hi,
-            rules,
-            line_of_event=line_of_event,
-            ceiling=ceiling,
-            tally=tally,
-        )
+    broken: frozenset[Span] = frozenset()
+    try:
+        return attempt(broken)
     except (CalendarError, Overrun):
         raise
     except Exception as exc:
-        culprit = None
+        failure: Exception = exc
+    # A time-zone block the library cannot build fails the whole parse: leave it out, so
+    # that only the events that use it are skipped (as for a zone that is not there).
+    broken = _broken_zones(index, cal, ceiling)
+    if broken:
         try:
-            culprit = _blame(
-                index, cal, spans, first=first, lo=lo, hi=hi, rules=rules, ceiling=ceiling
-            )
-        except (Exception, Overrun):  # no time left to find the line: say what is wrong
-            culprit = None
-        raise _unusable(source, exc, line_of(culprit[0]) if culprit else None) from None
+            return attempt(broken)
+        except (CalendarError, Overrun):
+            raise
+        except Exception as exc:
+            failure = exc
+    culprit = None
+    try:
+        culprit = _blame(
+            index,
+            cal,
+            spans,
+            first=first,
+            lo=lo,
+            hi=hi,
+            rules=rules,
+            ceiling=ceiling,
+            leave_out_zones=broken,
+        )
+    except (Exception, Overrun):  # no time left to find the line: say what is wrong
+        culprit = None
+    raise _unusable(source, failure, line_of(culprit[0]) if culprit else None) from None
+
+
+def _broken_zones(index: Index, cal: IndexedCalendar, ceiling: Ceiling) -> frozenset[Span]:
+    """The calendar's time-zone blocks the library cannot build on their own."""
+    import icalendar
+
+    from companion.core.calendar.render import zone_block
+
+    broken = set()
+    for span in cal.timezones:
+        ceiling.check()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                icalendar.Calendar.from_ical(
+                    f"BEGIN:VCALENDAR\n{zone_block(index, cal, span)}\nEND:VCALENDAR\n"
+                )
+        except Exception:
+            broken.add(span)
+    return frozenset(broken)

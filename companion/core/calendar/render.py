@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from companion.core.calendar import guard
 from companion.core.calendar.scan import Index, IndexedCalendar, Series, Span, day_of, unfold
-from companion.core.calendar.zones import apply_renames, zone_renames
+from companion.core.calendar.zones import apply_renames, map_header, needs_renames, zone_renames
 
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 _FREQ = re.compile(r"FREQ=([A-Z]+)", re.IGNORECASE)
@@ -53,12 +53,14 @@ def select(cal: IndexedCalendar, first: int, last: int) -> tuple[list[Span], lis
 
 
 def _running(series: Series | None, first: int) -> bool:
-    """False for a series whose every rule ended (UNTIL) well before `first`: none of its
-    instances can reach the range, and years of ended series need not be parsed."""
+    """False for a series whose every rule ended (UNTIL, or a COUNT that surely ran out)
+    well before `first`: none of its instances can reach the range, and years of ended
+    series need not be parsed (nor one in a zone that cannot be resolved counted)."""
     if series is None or series.has_rdate:
         return True
     for line in series.rules:
-        until = guard.read_rule(line).until_day
+        rule = guard.read_rule(line)
+        until = rule.until_day if series.start_day is None else rule.last_day(series.start_day)
         if until is None or until >= first - MARGIN_DAYS:
             return True
     return False
@@ -238,6 +240,18 @@ def _render_event(
     return "\n".join(out)
 
 
+def _zone_block(text: str, span: Span, renames: dict[str, str]) -> str:
+    block = unfold(text[span[0] : span[1]])
+    if needs_renames(block, renames):
+        block = apply_renames(block, renames, timezone_block=True)
+    return block.replace("\x00", "") if "\x00" in block else block
+
+
+def zone_block(index: Index, cal: IndexedCalendar, span: Span) -> str:
+    """One time-zone block as the parser gets it (renamed like the whole calendar)."""
+    return _zone_block(index.text, span, zone_renames(index.text, cal.timezones))
+
+
 def reduced_text(
     index: Index,
     cal: IndexedCalendar,
@@ -247,17 +261,22 @@ def reduced_text(
     *,
     longest: float = float("inf"),
     skipped: Skipped | None = None,
+    leave_out_zones: frozenset[Span] = frozenset(),
 ) -> str:
-    """The calendar the parser gets: header, time zones, and the events at `spans`
-    with only the properties in `keep` (an event written end first by more than
-    `longest` minutes left out and counted in `skipped`)."""
+    """The calendar the parser gets: header, time zones (but `leave_out_zones`), and the
+    events at `spans` with only the properties in `keep` (an event written end first by
+    more than `longest` minutes left out and counted in `skipped`)."""
     skipped = skipped if skipped is not None else Skipped()
     text = index.text
     renames = zone_renames(text, cal.timezones)
-    parts = ["BEGIN:VCALENDAR", *cal.header]
-    for start, end in cal.timezones:
-        block = unfold(text[start:end])
-        parts.append(apply_renames(block, renames, timezone_block=True) if renames else block)
+    parts = ["BEGIN:VCALENDAR"]
+    for chunk in cal.header:  # X-WR-TIMEZONE mapped as a TZID is, or left out when empty
+        mapped = map_header(unfold(chunk), renames) if "X-WR-TIMEZONE" in chunk.upper() else chunk
+        if mapped:
+            parts.append(mapped)
+    for span in cal.timezones:
+        if span not in leave_out_zones:
+            parts.append(_zone_block(text, span, renames))
     for span in spans:
         series = cal.series.get(span)
         shift = shift_for(series, first, cal.x_wr_timezone) if series else 0
@@ -265,6 +284,11 @@ def reduced_text(
         if not block:
             skipped.spans.add(span)
             continue
-        parts.append(apply_renames(block, renames, timezone_block=False) if renames else block)
+        if needs_renames(block, renames):
+            block = apply_renames(block, renames, timezone_block=False)
+        parts.append(block)
     parts.append("END:VCALENDAR\n")
-    return "\n".join(parts)
+    out = "\n".join(parts)
+    # NUL is never iCalendar text (Outlook Web pads names with it); icalendar drops a
+    # property that holds one, so it goes here, once the zone names have been read.
+    return out.replace("\x00", "") if "\x00" in out else out

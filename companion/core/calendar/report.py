@@ -1,4 +1,5 @@
-"""The calendar rows of `companion doctor`: each source's cache and last error, and the keyring.
+"""The calendar rows of `companion doctor`: each source's cache and last error, the events
+its last good read skipped (how many and why), and the keyring.
 
 It reads what `sources` left in the cache and names sources the way `sources` does, so it
 sits above both.
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from companion.core.calendar import cache
+from companion.core.calendar.errors import skipped_fix, skipped_line
 from companion.core.calendar.secrets import fallback_path, keyring_usable
 from companion.core.calendar.sources import source_name
 from companion.i18n import _, hm, ngettext
@@ -71,6 +73,9 @@ def doctor_report(paths: Paths, settings: Settings) -> list[tuple[bool, str, str
             rows.append((False, detail, fix))
         else:
             rows.append((True, _("{name}: {cached}").format(name=name, cached=cached), ""))
+        skipped = skipped_line(name, entry.skipped)  # a count and a reason, never the events
+        if skipped:
+            rows.append((False, skipped, skipped_fix()))
     if any(s.kind == "url" for s in settings.calendars) and not keyring_usable():
         rows.append(
             (

@@ -218,8 +218,19 @@ def scan(text: str, name: str) -> Index:
     for c in calendars:
         c.dated.sort(key=lambda item: item[0])
         c.days = [d for d, _span in c.dated]
-        c.x_wr_timezone = any("X-WR-TIMEZONE" in h.upper() for h in c.header)
+        c.x_wr_timezone = any(_header_zone_given(h) for h in c.header)
     return Index(text, calendars)
+
+
+_X_WR_TIMEZONE = re.compile(r"^X-WR-TIMEZONE(?:;[^:\n]*)?:([^\n]*)$", re.MULTILINE | re.IGNORECASE)
+
+
+def _header_zone_given(chunk: str) -> bool:
+    """Whether calendar properties hold an X-WR-TIMEZONE that is not empty (an empty one,
+    or one of only spaces, quotes or NUL bytes, is ignored)."""
+    if "X-WR-TIMEZONE" not in chunk.upper():
+        return False
+    return any(m.group(1).strip(' \t"\x00') for m in _X_WR_TIMEZONE.finditer(unfold(chunk)))
 
 
 def _add_header(cal: IndexedCalendar, gap: str) -> None:

@@ -6,20 +6,21 @@ The standing week comes from `week.py`; calendar sources are read (a file) or fe
 `sessions_for(settings, day, ...)` is the one entry point the planner, the CLI and the
 tray use: it picks the configured source (the standing week, or the calendar sources
 with their offline cache) and never raises for a broken calendar: it returns the
-sessions it could get plus one line per problem.
+sessions it could get plus one line per problem, and says how many events were
+skipped (one bad event costs that event only) in `skipped` and `skipped_lines`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.core.calendar import cache, fetch, secrets
-from companion.core.calendar.errors import CalendarError
-from companion.core.calendar.ical import EventRules, parse_sessions
+from companion.core.calendar.errors import CalendarError, skipped_line, skipped_total
+from companion.core.calendar.ical import EventRules, read_sessions
 from companion.core.calendar.secrets import is_url, looks_like_link, shown
 from companion.core.calendar.session import Session, dedupe, in_range
 from companion.core.calendar.week import week_sessions
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 
 #: How far ahead a successful calendar refresh caches sessions (days, from today).
 CACHE_DAYS = 14
+#: And how far back (days before today): a day's plan needs the day before too, for a
+#: break that crosses midnight (`planner.sessions_span`).
+CACHE_DAYS_BEFORE = 1
 
 
 # --- calendar sources ------------------------------------------------------------------------
@@ -39,11 +43,21 @@ CACHE_DAYS = 14
 
 @dataclass(frozen=True)
 class DaySchedule:
-    """What `sessions_for` found: the sessions, and one line per problem met on the way."""
+    """What `sessions_for` found: the sessions, one line per problem met on the way, and
+    the events left out of the sessions.
+
+    `skipped` is how many events the sources' reads skipped (over the days each read
+    covered: the cached fortnight, or the days asked), and `skipped_lines` says it per
+    source in one line: its name, the count and why ("work.ics: 2 events skipped (their
+    time zone is not one this computer knows)"), never an event's text or zone. A
+    skipped event is not a problem: the rest of the calendar is used (`ok` stays true).
+    """
 
     sessions: tuple[Session, ...]
     problems: tuple[str, ...] = ()
     from_cache: tuple[str, ...] = field(default=())  # display names of sources served from cache
+    skipped: int = 0
+    skipped_lines: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -168,12 +182,35 @@ def sessions_from_specs(
 
     Raises CalendarError for the first source that fails.
     """
+    found = schedule_from_specs(specs, settings, first_day, days, clock=clock, timeout=timeout)
+    return list(found.sessions)
+
+
+def schedule_from_specs(
+    specs: Sequence[str],
+    settings: Settings,
+    first_day: date,
+    days: int = 1,
+    *,
+    clock: Clock | None = None,
+    timeout: float | None = None,
+) -> DaySchedule:
+    """`sessions_from_specs` with what the reads skipped (`DaySchedule.skipped`,
+    `skipped_lines`), for a Test button or `plan --ics` to say. Raises CalendarError for
+    the first source that fails."""
     rules = EventRules.from_settings(settings)
     found: list[Session] = []
+    total = 0
+    lines: list[str] = []
     for spec in specs:
         data, name = read_spec(spec, allow_http=settings.allow_http, clock=clock, timeout=timeout)
-        found += parse_sessions(data, name, first_day, days, rules)
-    return dedupe(found)
+        reading = read_sessions(data, name, first_day, days, rules)
+        found += reading.sessions
+        total += reading.skipped_count
+        line = skipped_line(name, reading.skipped)
+        if line:
+            lines.append(line)
+    return DaySchedule(tuple(dedupe(found)), skipped=total, skipped_lines=tuple(lines))
 
 
 def sessions_for(
@@ -189,7 +226,8 @@ def sessions_for(
     """The sessions overlapping the local days [day, day + days) from the configured source.
 
     Standing week: computed from settings. Calendar: each source is read (file) or fetched
-    (URL) when `refresh` is true, its sessions for the next CACHE_DAYS days are cached,
+    (URL) when `refresh` is true, its sessions for the next CACHE_DAYS days (and the
+    CACHE_DAYS_BEFORE days before today) are cached,
     and its error (or success) is recorded for `doctor`. A source that fails, or
     `refresh=False`, is served from the cache; each failure adds one line to `problems`.
     Plain blocking code: run it in a worker thread from the GUI.
@@ -206,6 +244,7 @@ def sessions_for(
     found: list[Session] = []
     problems: list[str] = []
     cached_names: list[str] = []
+    skipped: list[tuple[str, Mapping[str, int]]] = []
     for source in settings.calendars:
         name = source_name(source)
         if refresh:
@@ -213,20 +252,26 @@ def sessions_for(
                 data = read_source(
                     source, paths, allow_http=settings.allow_http, clock=clock, timeout=timeout
                 )
-                window = parse_sessions(data, name, today, CACHE_DAYS, rules)
+                window_start = today - timedelta(days=CACHE_DAYS_BEFORE)
+                window_days = CACHE_DAYS_BEFORE + CACHE_DAYS
+                window = read_sessions(data, name, window_start, window_days, rules)
                 cache.store_sessions(
                     paths.calendar_cache,
                     source.id,
-                    window,
-                    first_day=today,
-                    days=CACHE_DAYS,
+                    window.sessions,
+                    first_day=window_start,
+                    days=window_days,
                     refreshed_at=clock.now(),
+                    skipped=window.skipped,
                 )
                 window_end = today + timedelta(days=CACHE_DAYS)
-                if today <= day and day + timedelta(days=days) <= window_end:
-                    found += in_range(window, day, days)
+                if window_start <= day and day + timedelta(days=days) <= window_end:
+                    found += in_range(window.sessions, day, days)
+                    skipped.append((name, window.skipped))
                 else:
-                    found += parse_sessions(data, name, day, days, rules)
+                    other = read_sessions(data, name, day, days, rules)
+                    found += other.sessions
+                    skipped.append((name, other.skipped))
                 del data
                 continue
             except CalendarError as exc:
@@ -243,8 +288,9 @@ def sessions_for(
                 )
             )
             continue
-        sessions, refreshed_at = cached
+        sessions, refreshed_at, cached_skipped = cached
         found += sessions
+        skipped.append((name, cached_skipped))
         cached_names.append(name)
         if message:
             local = refreshed_at.astimezone()
@@ -254,7 +300,14 @@ def sessions_for(
                 )
             )
     cache.prune(paths.calendar_cache, [s.id for s in settings.calendars])
-    return DaySchedule(tuple(dedupe(found)), tuple(problems), tuple(cached_names))
+    lines = tuple(line for name, counts in skipped if (line := skipped_line(name, counts)))
+    return DaySchedule(
+        tuple(dedupe(found)),
+        tuple(problems),
+        tuple(cached_names),
+        skipped=sum(skipped_total(counts) for _name, counts in skipped),
+        skipped_lines=lines,
+    )
 
 
 def refresh_calendars(
