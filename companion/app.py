@@ -15,14 +15,15 @@ import os
 import sys
 import time as time_module
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
+from companion.app_windows import AppWindows
 from companion.core import choices
-from companion.core.aside import SetAside, dismiss_set_aside, set_aside
+from companion.core.aside import SetAside, set_aside
 from companion.core.clock import Clock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
 from companion.core.exercises import Library, load_library
@@ -49,9 +50,11 @@ from companion.ui.tray import (
 log = logging.getLogger("companion")
 
 CALENDAR_REFRESH_MS = 15 * 60 * 1000
+#: While an offer waits for a call to end (or the person to come back), ask this often.
+PRESENCE_POLL_MS = 5_000
 
 
-class App(QObject):
+class App(QObject, AppWindows):
     status_changed = Signal(str)
 
     def __init__(
@@ -66,6 +69,7 @@ class App(QObject):
         demo: bool = False,
         intents: Intents | None = None,
         view: Tray | CompanionWindow | None = None,
+        presence: Any = None,
     ) -> None:
         super().__init__()
         text.install()  # every time the app writes, core messages included, in the locale's form
@@ -123,6 +127,15 @@ class App(QObject):
         self.calendar_timer.setObjectName("calendar-refresh")
         self.calendar_timer.setInterval(CALENDAR_REFRESH_MS)
         self.calendar_timer.timeout.connect(self.refresh_calendar)
+        # Is a call live, the screen locked, Do Not Disturb on? Asked only while an offer
+        # (or the reflection) waits, then every few seconds until it can be shown.
+        self.presence = presence
+        self.dnd = False
+        self.presence_timer = QTimer(self)
+        self.presence_timer.setObjectName("presence-check")
+        self.presence_timer.setSingleShot(True)
+        self.presence_timer.setInterval(PRESENCE_POLL_MS)
+        self.presence_timer.timeout.connect(self.on_wake)
         self.cards: dict[str, OfferCard] = {}
         self.windows: dict[str, QWidget] = {}
         self.player: QWidget | None = None
@@ -161,6 +174,7 @@ class App(QObject):
 
     def quit(self) -> None:
         self._quitting = True  # a calendar read that comes back now changes nothing
+        self.presence_timer.stop()
         self.wakeups.shutdown()
         self.jump_timer.stop()
         self.calendar_timer.stop()
@@ -204,17 +218,21 @@ class App(QObject):
         """Today's plan from what is known now (a calendar is served from its cache;
         the worker refresh re-plans when it brings news). A standing week needs none of
         the calendar code, so the idle app of someone without a calendar never loads it."""
-        from companion.core.planner import plan_day
+        from companion.core.planner import plan_day, sessions_span
 
+        first, days = sessions_span(day)  # the days around it too: breaks across midnight
         if self.settings.schedule_source != "calendar":
             from companion.core.calendar.week import week_sessions
 
-            return plan_day(week_sessions(self.settings, day), self.settings, day, self.library)
+            sessions = week_sessions(self.settings, first, days)
+            return plan_day(sessions, self.settings, day, self.library)
         from companion.core.calendar.sources import sessions_for
 
-        found = sessions_for(self.settings, day, paths=self.paths, clock=self.clock, refresh=False)
-        if found.problems:
-            self.calendar_problems = found.problems
+        found = sessions_for(
+            self.settings, first, paths=self.paths, clock=self.clock, days=days, refresh=False
+        )
+        if found.problems or found.skipped_lines:  # else a refresh's own line stays
+            self.calendar_problems = (*found.problems, *found.skipped_lines)
         return plan_day(list(found.sessions), self.settings, day, self.library)
 
     @Slot()
@@ -270,13 +288,18 @@ class App(QObject):
                     _("calendar: {reason}").format(reason=type(exc).__name__),
                 )
             else:
-                self.calendar_problems = tuple(getattr(result, "problems", ()))
+                self.calendar_problems = (
+                    *getattr(result, "problems", ()),
+                    *getattr(result, "skipped_lines", ()),
+                )
         self.replan()
 
     # --- the clock reaches something ------------------------------------------------------
 
     @Slot()
     def on_wake(self) -> None:
+        waiting = self.day.offer_waiting() or self.day.reflection_waiting()
+        self._sense(waiting)
         for action in self.day.tick():
             if isinstance(action, ShowOffer):
                 self.show_offer(action.offer)
@@ -286,7 +309,29 @@ class App(QObject):
                 self.open_reflection(automatic=True)
         self.reschedule()
         self.refresh_view()
+        # Held by a call or an absence: ask again in a few seconds; nothing waits: no ask.
+        if self.day.busy and (self.day.offer_waiting() or self.day.reflection_waiting()):
+            self.presence_timer.start()
+        elif self.cards:
+            self.presence_timer.start()  # a card is up: a call that starts takes it down
+        else:
+            self.presence_timer.stop()
         self.journal.release()  # idle until the next wake-up: hold no parsed journal
+
+    def _sense(self, waiting: bool) -> None:
+        """Ask the desktop, but only while something waits to be shown (or is up)."""
+        if not (waiting or self.cards) or not self.settings.hold_for_calls:
+            self.day.busy, self.dnd = frozenset(), False
+            return
+        if self.presence is None:
+            from companion.runtime.presence import make_presence_check
+
+            self.presence = make_presence_check()
+        now = self.presence.check()
+        self.day.busy = frozenset(
+            reason for reason, on in (("call", now.call), ("away", now.away)) if on
+        )
+        self.dnd = now.dnd
 
     def reschedule(self) -> None:
         self.wakeups.set_times(self.day.wake_times())
@@ -350,7 +395,8 @@ class App(QObject):
             )
         else:
             text = _("{headline}.").format(headline=card.headline.text())
-        self.view.notify(_("A few minutes for you"), text)
+        if not self.dnd:  # Do Not Disturb: the card comes quietly, without a notification
+            self.view.notify(_("A few minutes for you"), text)
 
     def refresh_cards(self) -> None:
         """Minutes pass while a card waits: keep its count, its choices and its snooze
@@ -451,94 +497,6 @@ class App(QObject):
         player.activateWindow()
         return True
 
-    def open_glimmer(self) -> None:
-        """The glimmer prompt, not modal: an offer card stays answerable meanwhile."""
-        from companion.ui.glimmer import GlimmerDialog
-
-        def build() -> QWidget:
-            # The dialog saves through the writer itself, and stays open with the text
-            # when the save fails.
-            dialog = GlimmerDialog(None, source="anytime", save=self.writer.save, clock=self.clock)
-            dialog.finished.connect(lambda _result: dialog.deleteLater())
-            return dialog
-
-        self._open_window("glimmer", build)
-
-    def open_reflection(self, *, automatic: bool = False) -> None:
-        from companion.ui.reflection import ReflectionWindow
-
-        self.day.reflection_opened(self.clock.now().date())
-        plan = self.day.plan
-        sessions = list(plan.sessions) if plan else []
-        self._open_window(
-            "reflect",
-            lambda: ReflectionWindow(
-                self.journal,
-                self.clock,
-                self.settings,
-                self.paths,
-                save=self.writer.save,
-                today_sessions=len(sessions),
-                today_heavy=sum(1 for s in sessions if s.heavy),
-            ),
-        )
-
-    def open_history(self) -> None:
-        from companion.ui.history import HistoryWindow
-
-        plan = self.day.plan
-        sessions = list(plan.sessions) if plan else []
-        titles = {ex.id: ex.title for ex in self.library}
-        self._open_window(
-            "history",
-            lambda: HistoryWindow(
-                self.journal,
-                self.clock,
-                self.settings,
-                titles=titles,
-                today_sessions=len(sessions),
-                today_heavy=sum(1 for s in sessions if s.heavy),
-            ),
-        )
-
-    def open_plan(self) -> None:
-        from companion.ui.plan_dialog import PlanDialog
-
-        self.day.replan(self.settings)
-        titles = {ex.id: ex.title for ex in self.library}
-        self._open_window("plan", lambda: PlanDialog(self.day.plan, titles=titles))
-
-    def open_settings(self) -> None:
-        from companion.ui.settings import SettingsWindow
-
-        def build() -> QWidget:
-            # The window saves through the store (whose `changed` re-plans) and tests a
-            # calendar with the rules as typed and this app's clock (demo time included).
-            window = SettingsWindow(
-                self.store,
-                self.paths,
-                practices=[(ex.id, ex.title) for ex in self.library],
-                clock=self.clock,
-            )
-            window.deleted_all.connect(self._data_deleted)
-            return window
-
-        self._open_window("settings", build)
-
-    def _open_window(self, name: str, build: Callable[[], QWidget]) -> None:
-        """Bring the window forward, or build it. Closing one deletes it, so it is built
-        fresh each time (today's date, the settings as they are; a draft keeps what was
-        typed) and holds no memory while the app idles."""
-        window = self.windows.get(name)
-        if window is None:
-            window = build()
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            window.destroyed.connect(lambda *_, n=name: self.windows.pop(n, None))
-            self.windows[name] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-
     @Slot(object, object)
     def _settings_changed(self, settings: Settings, names: frozenset[str]) -> None:
         """The store saved a change (from any window): follow what it touches."""
@@ -576,14 +534,10 @@ class App(QObject):
     # --- pauses and commands ------------------------------------------------------------
 
     def pause(self, minutes: int) -> None:
-        now = self.clock.now()
         if minutes == RESUME:
             self.day.resume("manual")
-        elif minutes == PAUSE_REST_OF_DAY:
-            end = datetime.combine(now.date() + timedelta(days=1), time(0, 0))
-            self.day.pause_until("manual", end.replace(tzinfo=now.tzinfo))
         else:
-            self.day.pause_until("manual", now + timedelta(minutes=minutes))
+            self.day.pause_for("manual", None if minutes == PAUSE_REST_OF_DAY else minutes)
         if minutes != RESUME:
             for key in list(self.cards):
                 self.day.skipped(key)
@@ -612,45 +566,6 @@ class App(QObject):
         else:
             self.view.notify(_(APP_NAME), _("Already running here in the tray."))
         self.bring_offer_forward()
-
-    def open_welcome(self) -> None:
-        """The welcome: what will happen, and when the person sees clients (first run,
-        "Set up your week…", "How it works")."""
-        from companion.ui.welcome import WelcomeWindow
-
-        self._open_window(
-            "welcome",
-            lambda: WelcomeWindow(
-                self.store, self.paths, self.library, clock=self.clock, sound=self.sound
-            ),
-        )
-
-    def open_problems(self) -> None:
-        """What needs attention: the problems met at start-up, each with its fix, and
-        the files kept aside until the person dismisses them."""
-        from companion.ui.problems import ProblemsWindow
-
-        self._open_window(
-            "problems",
-            lambda: ProblemsWindow(
-                self.messages,
-                dismissable=[(a.line(), a) for a in self.kept_aside],
-                on_dismiss=self._dismiss_kept_aside,
-            ),
-        )
-
-    def _dismiss_kept_aside(self, item: object) -> str | None:
-        """The person has seen a damaged file kept aside: stop reporting it (it stays)."""
-        assert isinstance(item, SetAside)
-        try:
-            dismiss_set_aside(self.paths, item.path)
-        except LookupError as exc:
-            return str(exc.args[0]) if exc.args else str(exc)
-        except OSError as exc:
-            return _("Could not note that: {reason}").format(reason=exc.strerror or exc)
-        self.kept_aside = [a for a in self.kept_aside if a.path != item.path]
-        self.view.set_attention(bool(self.messages or self.kept_aside))
-        return None
 
     def _connect_intents(self) -> None:
         i = self.intents

@@ -6,8 +6,10 @@
 #
 # Groups (the Makefile calls them; `make run` = venv + run, `make test` = venv + test):
 #   venv   a Python 3.11 or newer that can make a virtual environment
-#   test   the libraries Qt loads even offscreen (fonts, EGL/GL, xkb, D-Bus, GLib)
-#   run    test's, Qt's X11 (xcb) platform libraries, and sound
+#   test   the libraries Qt loads even offscreen (fonts, EGL/GL, xkb, D-Bus, GLib), and a
+#          PulseAudio server with its clients (pactl, parecord) for the presence test's real
+#          recording stream (tests/test_presence.py starts a private server of its own)
+#   run    test's Qt libraries, Qt's X11 (xcb) platform libraries, and sound
 #   sound  an audio player for the chimes: GStreamer's gst-play-1.0 (playsound3's first
 #          choice; Debian and Ubuntu ship it in gstreamer1.0-plugins-base-apps, not in
 #          gstreamer1.0-tools) and the WAV and audio-output plugins of plugins-good
@@ -31,6 +33,8 @@ QT_OFFSCREEN=(
   libEGL.so.1:libegl1 libGL.so.1:libgl1 libfontconfig.so.1:libfontconfig1
   libxkbcommon.so.0:libxkbcommon0 libdbus-1.so.3:libdbus-1-3 libglib-2.0.so.0:libglib2.0-0
 )
+# tests/test_presence.py: a real recording stream on a private PulseAudio server.
+TEST_AUDIO=(pulseaudio:pulseaudio pactl:pulseaudio-utils parecord:pulseaudio-utils)
 # What Qt's xcb platform plugin loads besides (companion doctor checks the same list).
 QT_XCB=(
   libX11-xcb.so.1:libx11-xcb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0
@@ -52,7 +56,7 @@ DEB=(dpkg-shlibdeps:dpkg-dev desktop-file-validate:desktop-file-utils appstreamc
 needs_of() {  # the "what:package" pairs of one group
   case "$1" in
     venv) ;;  # checked by python_need
-    test) printf '%s\n' "${QT_OFFSCREEN[@]}" ;;
+    test) printf '%s\n' "${QT_OFFSCREEN[@]}" "${TEST_AUDIO[@]}" ;;
     run) printf '%s\n' "${QT_OFFSCREEN[@]}" "${QT_XCB[@]}" "${SOUND[@]}" ;;
     sound) printf '%s\n' "${SOUND[@]}" ;;
     bundle)

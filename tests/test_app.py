@@ -93,6 +93,8 @@ def close_app(a: App) -> None:
         w.close()
     if a.player is not None:
         a.player.close()
+    for timer in (a.presence_timer, a.jump_timer, a.calendar_timer):
+        timer.stop()  # a timer left running would wake a closed app in a later test
     a.view.hide()
     if isinstance(a.view, QWidget):
         a.view.quitting = True  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ def _ids(catalog: object) -> dict[object, object]:
 def test_the_template_holds_core_ui_cli_and_practice_words(template: object) -> None:
     found = _ids(template)
     for context, msgid, where in [
-        (None, "Reminders paused for the rest of today", "companion/core/day.py"),
+        (None, "Reminders paused for the rest of today", "companion/core/status.py"),
         (None, "{name}: the calendar is empty", "companion/core/calendar/scan.py"),
         (None, "{start}–{end}", "companion/ui/text.py"),
         (None, "show a day's sessions and planned breaks", "companion/cli.py"),

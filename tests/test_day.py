@@ -469,3 +469,54 @@ def test_the_app_wakes_for_the_next_decision_the_next_session_edge_and_midnight(
     run_until(day, at(MONDAY, "09:10"))
     # In the session: its end and its break's offer are one moment, woken for once.
     assert day.wake_times() == [at(MONDAY, "09:50"), day.next_midnight()]
+
+
+# --- a call that runs over, a locked screen (issue 13) -------------------------------------
+
+
+def _shown(actions: list[object]) -> list[str]:
+    return [a.offer.key for a in actions if isinstance(a, ShowOffer)]
+
+
+def test_an_offer_waits_for_a_call_that_runs_over_and_comes_when_it_ends(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:49"))
+    day.busy = frozenset({"call"})  # the 09:00 session runs over on the video call
+    seen = run_until(day, at(MONDAY, "09:52"))
+    assert not [a for _t, a in seen if isinstance(a, ShowOffer)]
+    assert day.offer_waiting()
+    day.busy = frozenset()  # the call ends at 09:52: room is left, the offer comes
+    clock: FakeClock = day.clock  # type: ignore[assignment]
+    assert _shown(day.tick()) != []
+    assert clock.now() == at(MONDAY, "09:52")
+
+
+def test_an_offer_whose_gap_passes_during_the_call_is_missed_with_its_reason(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:49"))
+    day.busy = frozenset({"call"})
+    seen = run_until(day, at(MONDAY, "09:59"))
+    assert not [a for _t, a in seen if isinstance(a, ShowOffer)]
+    (missed,) = offers(day)
+    assert (missed.outcome, missed.reason) == ("missed", "call")
+
+
+def test_a_card_up_when_a_call_starts_goes_and_comes_back_after(day: Day) -> None:
+    run_until(day, at(MONDAY, "09:51"))
+    (showing,) = day.offers_showing()
+    day.busy = frozenset({"call"})  # a screen share must not show it to the client
+    assert [a for a in day.tick() if isinstance(a, HideOffer)] == [HideOffer(showing.key)]
+    day.busy = frozenset()
+    assert _shown(day.tick()) == [showing.key]
+    assert offers(day) == []  # nothing journaled: it is simply up again
+
+
+def test_away_holds_the_offer_and_the_reflection_until_the_person_is_back(day: Day) -> None:
+    run_until(day, at(MONDAY, "10:49"))
+    day.busy = frozenset({"away"})  # the screen locked through the 10:50 gap
+    run_until(day, at(MONDAY, "10:59"))
+    missed = [o for o in offers(day) if o.window_start == at(MONDAY, "10:50")]
+    assert [(o.outcome, o.reason) for o in missed] == [("missed", "away")]
+    seen = run_until(day, at(MONDAY, "12:30"))  # the reflection is due at 12:00
+    assert not [a for _t, a in seen if isinstance(a, OpenReflection)]
+    assert day.reflection_waiting()
+    day.busy = frozenset()
+    assert [a for a in day.tick() if isinstance(a, OpenReflection)]

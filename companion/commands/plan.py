@@ -71,10 +71,10 @@ def run(args: argparse.Namespace) -> int:
     from companion.commands._common import paths_from, settings_from
     from companion.core.calendar.errors import CalendarError
     from companion.core.calendar.session import local_zone_name
-    from companion.core.calendar.sources import sessions_for, sessions_from_specs
+    from companion.core.calendar.sources import schedule_from_specs, sessions_for
     from companion.core.clock import SystemClock
     from companion.core.exercises import load_library
-    from companion.core.planner import plan_day
+    from companion.core.planner import plan_day, sessions_span
 
     clock = SystemClock()
     day = _day(args.date, clock.now().date())
@@ -94,14 +94,18 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         return 0
+    first, days = sessions_span(day)  # the days around it too: breaks across midnight
     if args.ics:
         try:
-            sessions = sessions_from_specs(args.ics, settings, day, clock=clock)
+            found = schedule_from_specs(args.ics, settings, first, days, clock=clock)
         except CalendarError as exc:
             raise UserError(str(exc)) from None
+        for line in found.skipped_lines:
+            print(f"companion: {line}", file=sys.stderr)
+        sessions = list(found.sessions)
     else:
-        schedule = sessions_for(settings, day, paths=paths, clock=clock)
-        for problem in schedule.problems:
+        schedule = sessions_for(settings, first, paths=paths, clock=clock, days=days)
+        for problem in (*schedule.problems, *schedule.skipped_lines):
             print(f"companion: {problem}", file=sys.stderr)
         if schedule.problems:
             status = 1

@@ -32,9 +32,8 @@ from companion.core.exercises import MIN_PRACTICE_SECONDS
 from companion.core.planner import PRACTICE_MARGIN
 from companion.core.records import DaySummaryRecord, OfferRecord, ReflectionRecord
 from companion.core.settings import Settings, parse_hhmm
-from companion.core.status import State
+from companion.core.status import State, Status
 from companion.core.writer import JournalWriter
-from companion.i18n import _, hm
 
 if TYPE_CHECKING:  # the journal (TinyDB, filelock) is not needed to name a state
     from companion.core.journal import Journal
@@ -79,50 +78,6 @@ class PlanLike(Protocol):
     def breaks(self) -> Sequence[BreakLike]: ...
     @property
     def reflection_at(self) -> datetime | None: ...
-
-
-@dataclass(frozen=True)
-class Status:
-    state: State
-    until: datetime | None = None  # session end, pause end
-    next_start: datetime | None = None  # the next session today
-    next_break: tuple[datetime, datetime] | None = None  # the next planned break today
-    unconfirmed: bool = False  # the person has not yet said when they see clients
-
-    def describe(self) -> str:
-        """The tray tooltip's words."""
-
-        def at(t: datetime | None) -> str:
-            return hm(t) if t else ""
-
-        if self.unconfirmed:
-            return _("Set up your week: nothing is offered until then")
-        if self.state is State.IN_SESSION:
-            return _("In a session until {time}").format(time=at(self.until))
-        if self.state is State.PAUSED:
-            if self.until is None:
-                return _("Reminders paused")
-            if self.until.time() == time(0, 0):
-                return _("Reminders paused for the rest of today")
-            return _("Reminders paused until {time}").format(time=at(self.until))
-        if self.state is State.BETWEEN:
-            return _("Between sessions, next at {time}").format(time=at(self.next_start))
-        if self.next_start:
-            return _("Off duty · first session at {time}").format(time=at(self.next_start))
-        return _("Off duty")
-
-    def day_line(self) -> str:
-        """The menu's first line: where the day stands, and the next break if one is
-        planned ("In a session until 10:50 · next break 10:50–11:00")."""
-        if self.unconfirmed:
-            return _("Set up your week…")
-        line = self.describe()
-        if self.next_break is not None and self.state is not State.PAUSED:
-            start, end = self.next_break
-            line = _("{status} · next break {start}–{end}").format(
-                status=line, start=hm(start), end=hm(end)
-            )
-        return line
 
 
 @dataclass(frozen=True)
@@ -193,6 +148,11 @@ def _room_at(offer: Offer, moment: datetime) -> bool:
     return (offer.practice_end - moment).total_seconds() >= MIN_OFFER_SECONDS
 
 
+def _room_ends(offer: Offer) -> datetime:
+    """The first moment this offer no longer has room to be worth showing."""
+    return offer.practice_end - timedelta(seconds=MIN_OFFER_SECONDS - 1)
+
+
 def window_key(start: datetime) -> str:
     """A window's name: its start as a UTC instant, the same in any time zone."""
     return start.astimezone(UTC).isoformat()
@@ -204,6 +164,7 @@ class _Window:
     state: str = "pending"  # pending -> showing -> (snoozed -> showing) -> done
     snoozed_until: datetime | None = None
     held_by_pause: bool = False  # it came due during a pause
+    held_by: str | None = None  # "call" or "away": it came due (or was up) while busy
 
 
 @dataclass
@@ -216,6 +177,10 @@ class Day:
     plan_for: Callable[[date], PlanLike]
     plan: PlanLike | None = None
     pauses: dict[str, datetime | None] = field(default_factory=dict)
+    # What the desktop says right now (the app asks only while an offer is due or
+    # waiting): "call" while a microphone, camera or screen share is in use, "away" while
+    # the screen is locked or idle. An offer waits for them to end.
+    busy: frozenset[str] = frozenset()
     _windows: dict[str, _Window] = field(default_factory=dict)
     _reflection_done: set[date] = field(default_factory=set)
     _summarised: set[date] = field(default_factory=set)
@@ -247,13 +212,19 @@ class Day:
         # Each earlier window stands for one gap: the first new break it overlaps. A
         # session booked into the middle of a decided gap leaves a second, new gap.
         decided_at = _claim([(w.offer.start, w.offer.end) for w in decided], breaks)
-        journaled = self._journaled_windows(self.plan.date) if first_of_day else []
+        # A break that began before midnight (carried into today) was decided yesterday.
+        first_day = min([self.plan.date, *(b.start.date() for b in breaks)])
+        journaled = self._journaled_windows(first_day, self.plan.date) if first_of_day else []
         journaled_at = _claim(journaled, breaks)
         held_at = _claim([(w.offer.start, w.offer.end) for w in held], breaks)
         sessions = sorted(self.plan.sessions, key=lambda s: s.start)
         started = self._started_at
         for i, b in enumerate(breaks):
-            next_session = next((s.start for s in sessions if s.start >= b.end), None)
+            # The planner knows the next session even when it is tomorrow's (a break
+            # across midnight); else the first of today's after the break.
+            next_session = getattr(b, "next_start", None) or next(
+                (s.start for s in sessions if s.start >= b.end), None
+            )
             owners = [w for w, at in zip(decided, decided_at, strict=True) if at == i]
             if owners:
                 for live in owners:
@@ -282,8 +253,9 @@ class Day:
                 w.state = "missed"
                 self._journal_offer(w.offer, "missed")
 
-    def _journaled_windows(self, day: date) -> list[tuple[datetime, datetime]]:
-        return [(r.window_start, r.window_end) for r in self.journal.query(OfferRecord, day, day)]
+    def _journaled_windows(self, first: date, last: date) -> list[tuple[datetime, datetime]]:
+        found = self.journal.query(OfferRecord, first, last)
+        return [(r.window_start, r.window_end) for r in found]
 
     # --- state ------------------------------------------------------------------------
 
@@ -302,6 +274,15 @@ class Day:
 
     def pause_until(self, reason: str, until: datetime | None) -> None:
         self.pauses[reason] = until
+
+    def pause_for(self, reason: str, minutes: int | None) -> None:
+        """Pause for `minutes`, or with None for the rest of today (until midnight)."""
+        now = self.clock.now()
+        if minutes is None:
+            end = datetime.combine(now.date() + timedelta(days=1), time(0, 0))
+            self.pause_until(reason, end.replace(tzinfo=now.tzinfo))
+        else:
+            self.pause_until(reason, now + timedelta(minutes=minutes))
 
     def resume(self, reason: str | None = None) -> None:
         if reason is None:
@@ -406,7 +387,14 @@ class Day:
         now = self.clock.now()
         times: list[datetime] = []
         paused = self.active_pause(now) is not None
+        busy = self._busy_reason() is not None and not paused
         for w in self._windows.values():
+            due_at = w.snoozed_until if w.state == "snoozed" else w.offer.start
+            if busy and w.state in ("pending", "snoozed") and due_at and due_at <= now:
+                # Held by a call or absence: the app asks again while it waits; the day
+                # itself next decides when the gap no longer has room (missed, and why).
+                times.append(_room_ends(w.offer))
+                continue
             if w.state == "pending":
                 if not (paused and w.offer.start <= now):  # a pause's end wakes it
                     times.append(max(w.offer.start, now))
@@ -420,7 +408,12 @@ class Day:
             ):
                 times.append(w.snoozed_until)
         reflection = self.reflection_time()
-        if reflection is not None and reflection.date() not in self._reflection_done:
+        away_now = bool(self.busy) and reflection is not None and reflection <= now
+        if (
+            reflection is not None
+            and reflection.date() not in self._reflection_done
+            and not away_now  # it waits for the person's return (the app asks again)
+        ):
             block_end = self._session_block_end(now)
             times.append(max(reflection, block_end or now))
         last_end = self._last_session_end()
@@ -462,6 +455,7 @@ class Day:
         actions, self._queued = self._queued, []
         in_session = self.session_at(now) is not None
         paused = self.active_pause(now) is not None
+        busy = self._busy_reason()
         for w in self._windows.values():
             offer = w.offer
             if w.state in ("done", "missed"):
@@ -472,11 +466,27 @@ class Day:
                     w.state = "done"
                     actions.append(HideOffer(offer.key))
                     self._journal_offer(offer, "ignored")
+                elif busy is not None:
+                    # A call began (or the screen locked) with the card up: it goes, and
+                    # comes back when they end if there is still room (a screen share
+                    # must not show it to the client).
+                    w.state, w.held_by = "pending", busy
+                    w.snoozed_until = None
+                    actions.append(HideOffer(offer.key))
                 continue
             due_at = w.snoozed_until if w.state == "snoozed" else offer.start
             if due_at is None or now < due_at:
                 continue
             too_late = in_session or not _room_at(offer, now)
+            if busy is not None and not paused:
+                w.held_by = busy
+                if not too_late:
+                    continue  # wait for the call to end (or the person to come back)
+            if too_late and w.held_by is not None and not w.held_by_pause:
+                # The gap passed while the person was on a call or away: missed, and why.
+                w.state = "missed"
+                self._journal_offer(offer, "missed", reason=w.held_by)
+                continue
             if paused:
                 w.held_by_pause = True
                 if not too_late:
@@ -507,6 +517,7 @@ class Day:
             and reflection.date() == now.date()
             and reflection.date() not in self._reflection_done
             and not in_session
+            and not self.busy  # it waits for the call to end, or the person's return
         ):
             self._reflection_done.add(reflection.date())
             if not self._reflected(reflection.date()):
@@ -577,7 +588,38 @@ class Day:
         held too long) is one line in the log, and the day goes on."""
         JournalWriter(self.journal).save(record)
 
-    def _journal_offer(self, offer: Offer, outcome: str) -> None:
+    def offer_waiting(self) -> bool:
+        """Is an offer up, or due now and still worth showing? Only then does the app ask
+        the desktop whether a call is live or the screen locked (idle costs nothing)."""
+        now = self.clock.now()
+        for w in self._windows.values():
+            if w.state == "showing":
+                return True
+            if w.state not in ("pending", "snoozed"):
+                continue
+            due_at = w.snoozed_until if w.state == "snoozed" else w.offer.start
+            if due_at is not None and due_at <= now and _room_at(w.offer, now):
+                return True
+        return False
+
+    def reflection_waiting(self) -> bool:
+        """Is the end-of-day reflection due now and not yet opened (it waits for the
+        person's return when they are away)?"""
+        now = self.clock.now()
+        at = self.reflection_time()
+        return (
+            at is not None
+            and at <= now
+            and at.date() == now.date()
+            and at.date() not in self._reflection_done
+        )
+
+    def _busy_reason(self) -> str | None:
+        """Why an offer must wait now, if it must: a call first (it is the interruption
+        a client could see), then being away."""
+        return next((r for r in ("call", "away") if r in self.busy), None)
+
+    def _journal_offer(self, offer: Offer, outcome: str, *, reason: str | None = None) -> None:
         self._write(
             OfferRecord(
                 at=self.clock.now(),
@@ -586,6 +628,7 @@ class Day:
                 exercise=offer.exercise,
                 outcome=outcome,
                 after_heavy=offer.after_heavy,
+                reason=reason,
             )
         )
 

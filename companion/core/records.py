@@ -74,6 +74,9 @@ class OfferRecord(Record):
     exercise: str | None = None
     outcome: str = "ignored"
     after_heavy: bool = False
+    # Why a missed offer was never shown, when the desktop said so: "call" (a call ran
+    # over the session's end), "away" (the screen was locked or idle).
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()

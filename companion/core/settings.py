@@ -166,6 +166,9 @@ class Settings:
     # welcome window, or Settings). A folder with no settings file starts unconfirmed
     # (`first_run_settings`); a file from before version 3 counts as confirmed.
     schedule_confirmed: bool = True
+    # Hold an offer while a call is live (microphone, camera, screen share) or the screen
+    # is locked, and show it when that ends if the gap still has room.
+    hold_for_calls: bool = True
 
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with `changes` applied; raises SettingsError."""
@@ -322,6 +325,7 @@ _SIMPLE: dict[str, Callable[[str, Any], None]] = {
     "ratings": _boolean,
     "start_at_login": _boolean,
     "schedule_confirmed": _boolean,
+    "hold_for_calls": _boolean,
     "include_keywords": _keywords,
     "exclude_keywords": _keywords,
     "heavy_keywords": _keywords,

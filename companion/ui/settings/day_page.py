@@ -46,6 +46,7 @@ class DayPage(Page):
             "min_gap_minutes": self.min_gap,
             "grace_minutes": self.grace,
             "wrapup_minutes": self.wrapup,
+            "hold_for_calls": self.hold_for_calls,
             "reflection_delay_minutes": self.reflection_delay,
             "reflection_time": self.reflection_time,
             "reflection_on_free_days": self.free_days,
@@ -83,6 +84,15 @@ class DayPage(Page):
         add_row(form, _("Shortest &break worth an offer:"), self.min_gap)
         add_row(form, _("Time for n&otes after a session:"), self.grace)
         add_row(form, _("Time free before the &next session:"), self.wrapup)
+        self.hold_for_calls = kit.named(
+            QCheckBox(_("Wait while I am on a &call or away from the screen")),
+            _("Hold an offer while a call is live or the screen is locked"),
+            _(
+                "While a microphone, camera or screen share is in use, or the screen is "
+                "locked, an offer waits, and comes when that ends if the break still has room"
+            ),
+        )
+        form.addRow(self.hold_for_calls)
         return box
 
     def _end_box(self) -> QGroupBox:
@@ -148,6 +158,7 @@ class DayPage(Page):
         self.min_gap.setValue(s.min_gap_minutes)
         self.grace.setValue(s.grace_minutes)
         self.wrapup.setValue(s.wrapup_minutes)
+        self.hold_for_calls.setChecked(s.hold_for_calls)
         self.reflection_delay.setValue(s.reflection_delay_minutes)
         self.reflection_time.setTime(_qtime(s.reflection_time or "17:30"))
         (self.reflect_fixed if s.reflection_time else self.reflect_after).setChecked(True)
@@ -164,6 +175,7 @@ class DayPage(Page):
             "min_gap_minutes": self.min_gap.value(),
             "grace_minutes": self.grace.value(),
             "wrapup_minutes": self.wrapup.value(),
+            "hold_for_calls": self.hold_for_calls.isChecked(),
             "reflection_delay_minutes": self.reflection_delay.value(),
             "reflection_time": kit.hhmm_of(self.reflection_time) if fixed else "",
             "reflection_on_free_days": self.free_days.isChecked(),
