@@ -463,10 +463,10 @@ def test_a_setting_saved_anywhere_reaches_the_running_day(app: App) -> None:
 
 def test_sound_settings_reach_the_sound_without_a_restart(app: App) -> None:
     sound: FakeSound = app.sound  # type: ignore[assignment]
-    app.store.update(sound="quiet", phase_ticks=True)
-    assert sound.levels == ["quiet"] and sound.ticks == [True]
+    app.store.update(sound="quiet", phase_ticks=False)
+    assert sound.levels == ["quiet"] and sound.ticks == [False]
     app.store.update(ratings=False)  # nothing to do with sound: the sound is left alone
-    assert sound.levels == ["quiet"] and sound.ticks == [True]
+    assert sound.levels == ["quiet"] and sound.ticks == [False]
 
 
 def test_after_deleting_everything_the_app_writes_to_a_fresh_journal(app: App) -> None:

@@ -97,7 +97,7 @@ def test_check_refuses_a_bad_file_one_line_per_problem(
     assert out == ""
     assert err.splitlines() == [
         f"{path}: kind: 'yoga' is not a kind of practice; use one of breathing, body-scan, pmr, "
-        "grounding, movement",
+        "grounding, movement, compassion",
         f"{path}: steps[1].seconds: -1 is not allowed; use more than 0",
         f"{path}: steps[2].type: 'nap' is not a step type; use one of breathing, guided, "
         "self-paced",

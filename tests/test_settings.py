@@ -97,7 +97,7 @@ def test_version_1_file_migrates(tmp_path: Path) -> None:
         WeeklySession(weekday=0, start="10:00", minutes=45),
         WeeklySession(weekday=3, start="14:00", minutes=45),
     )
-    assert s.sound == "mute"
+    assert s.guidance == "silent"  # a muted version-1 file stays silent in version 4
     assert s.min_gap_minutes == 6
     assert json.loads(path.read_text())["version"] == SETTINGS_VERSION  # written back migrated
 
@@ -120,7 +120,7 @@ def test_every_setting_is_validated() -> None:
     """A new field without a check would let any value through; this catches it."""
     from companion.core import settings as mod
 
-    nested = {"week", "one_offs", "calendars", "favourite_practices"}
+    nested = {"week", "one_offs", "calendars", "favourite_practices", "support_contacts"}
     checked = (
         set(mod._SIMPLE)
         | nested
@@ -248,3 +248,27 @@ def test_a_settings_file_from_before_version_3_counts_as_a_confirmed_schedule(
     older.write_text('{"week": {"Monday": ["09:00"]}}', encoding="utf-8")
     assert load_settings(older).schedule_confirmed is True
     assert load_settings(tmp_path / "none.json").schedule_confirmed is False
+
+
+def test_version_3_file_gains_guidance_and_breath_tones(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 3, "sound": "quiet", "phase_ticks": False}))
+    s = load_settings(path)
+    assert (s.guidance, s.sound, s.phase_ticks) == ("voice", "quiet", True)
+    path.write_text(json.dumps({"version": 3, "sound": "mute"}))
+    s = load_settings(path)
+    assert (s.guidance, s.sound) == ("silent", "normal")
+
+
+def test_support_contacts_round_trip_and_are_checked(tmp_path: Path) -> None:
+    from companion.core.settings import Settings, SettingsError, SupportContact, save_settings
+
+    path = tmp_path / "settings.json"
+    people = (SupportContact("Dr Ana Ruiz", "0161 555 0100", "supervisor"),)
+    save_settings(path, Settings(support_contacts=people))
+    assert load_settings(path).support_contacts == people
+    with pytest.raises(SettingsError) as refused:
+        Settings().with_changes(support_contacts=(SupportContact("  ", "x"),))
+    assert refused.value.field == "support_contacts"
+    with pytest.raises(SettingsError):
+        Settings().with_changes(support_contacts=(SupportContact("A", "x" * 500),))

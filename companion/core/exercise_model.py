@@ -13,7 +13,16 @@ from typing import ClassVar
 
 from companion.i18n import N_, _
 
-KINDS = ("breathing", "body-scan", "pmr", "grounding", "movement")
+KINDS = ("breathing", "body-scan", "pmr", "grounding", "movement", "compassion")
+#: Where a practice turns attention: "outward" (eyes open, the senses, the room, movement)
+#: or "inward" (breath, body). After a heavy session outward comes first (CONTENT.md).
+DIRECTIONS = ("outward", "inward")
+#: What a practice does to arousal: "settling" suits someone wired, "energising" someone
+#: flat, "either" both.
+EFFECTS = ("settling", "energising", "either")
+#: When a practice is meant to be offered: "" any break, "end-of-day" as the last practice
+#: of the day, "decompression" a long gap after several heavy sessions.
+USES = ("", "end-of-day", "decompression")
 STEP_TYPES = ("breathing", "guided", "self-paced")
 #: The move-on button of a self-paced step when its file names none (translate where shown).
 NEXT = N_("Next")
@@ -124,6 +133,10 @@ class Exercise:
     steps: tuple[Step, ...]
     source: str = ""
     about: str = ""
+    caution: str = ""  # shown on the practice's first screen, every time
+    direction: str = "inward"
+    effect: str = "settling"
+    use: str = ""
     short_of: str | None = None
     family: str = ""
     shorter: tuple[Exercise, ...] = field(default=(), compare=False, repr=False)

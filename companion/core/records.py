@@ -93,6 +93,9 @@ class PracticeRecord(Record):
     completed: bool
     rating_before: int | None = None
     rating_after: int | None = None
+    # The one-tap check-in (Settings: checkin_style "state"): "wired", "between" or "flat".
+    state_before: str | None = None
+    state_after: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +105,7 @@ class GlimmerRecord(Record):
     source: str = "anytime"
     felt_in: tuple[str, ...] = ()
     practice_id: str | None = None
+    for_supervision: bool = False  # flagged to bring to supervision (export --supervision)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -123,6 +127,7 @@ class ReflectionRecord(Record):
     warning_signs: tuple[str, ...] = ()
     supervision: str | None = None  # weekly review only
     skipped: bool = False
+    for_supervision: bool = False  # flagged to bring to supervision (export --supervision)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,10 +21,17 @@ from typing import Any
 from companion.core.files import write_atomic
 from companion.i18n import _
 
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SOUND_LEVELS = ("mute", "quiet", "normal")
+#: How a practice is guided aloud: a spoken voice with breath tones and chimes, tones and
+#: chimes only, or nothing.
+GUIDANCE = ("voice", "tones", "silent")
+#: The one-tap check-in before and after a practice: wired / in between / flat, or 0-10.
+CHECKIN_STYLES = ("state", "scale")
+MAX_SUPPORT_CONTACTS = 8
+MAX_SUPPORT_TEXT = 200
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -113,6 +120,17 @@ class OneOff:
 
 
 @dataclass(frozen=True)
+class SupportContact:
+    """Someone the clinician turns to when a day was a lot: a supervisor, their own
+    therapist, a trusted colleague. `reach` is how (a phone number, an address, "Tuesdays
+    after 5"); kept only in the settings file, shown only by "If today was a lot…"."""
+
+    name: str
+    reach: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
 class CalendarSource:
     """An iCalendar source. Files keep their path; a URL is a secret kept in the
     keyring under `id`, and only `label` (masked, e.g. "https://calendar.google.com/…")
@@ -158,7 +176,7 @@ class Settings:
     # Practice
     favourite_practices: tuple[str, ...] = ()
     sound: str = "normal"
-    phase_ticks: bool = False
+    phase_ticks: bool = True  # breath tones: a soft sound at the start of in, out and hold
     reduced_motion: bool = False
     ratings: bool = True
     start_at_login: bool = False
@@ -169,6 +187,15 @@ class Settings:
     # Hold an offer while a call is live (microphone, camera, screen share) or the screen
     # is locked, and show it when that ends if the gap still has room.
     hold_for_calls: bool = True
+    # Guidance aloud (version 4): "voice" (spoken cues, breath tones, chimes), "tones"
+    # (breath tones and chimes) or "silent". `sound` is the volume.
+    guidance: str = "voice"
+    # The optional one-tap check-in on a practice's first and end screens.
+    checkin_style: str = "state"
+    # The people "If today was a lot…" shows.
+    support_contacts: tuple[SupportContact, ...] = ()
+    # An opt-in monthly reminder to take the ProQOL self-test (a link to proqol.org).
+    proqol_reminder: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         """A validated copy with `changes` applied; raises SettingsError."""
@@ -326,6 +353,9 @@ _SIMPLE: dict[str, Callable[[str, Any], None]] = {
     "start_at_login": _boolean,
     "schedule_confirmed": _boolean,
     "hold_for_calls": _boolean,
+    "guidance": _choice(*GUIDANCE),
+    "checkin_style": _choice(*CHECKIN_STYLES),
+    "proqol_reminder": _boolean,
     "include_keywords": _keywords,
     "exclude_keywords": _keywords,
     "heavy_keywords": _keywords,
@@ -397,6 +427,32 @@ def validate(s: Settings) -> None:
                 _("{name}: empty; a file source needs a path").format(name=f"calendars[{i}].path"),
                 "calendars",
             )
+    if len(s.support_contacts) > MAX_SUPPORT_CONTACTS:
+        raise SettingsError(
+            _("support_contacts: {n} people is too many; use at most {most}").format(
+                n=len(s.support_contacts), most=MAX_SUPPORT_CONTACTS
+            ),
+            "support_contacts",
+        )
+    for i, person in enumerate(s.support_contacts):
+        for name in ("name", "reach", "role"):
+            value = getattr(person, name)
+            if not isinstance(value, str) or len(value) > MAX_SUPPORT_TEXT:
+                raise SettingsError(
+                    _(
+                        "{name}: {value!r} is not allowed; use text of at most {most} characters"
+                    ).format(
+                        name=f"support_contacts[{i}].{name}",
+                        value=_Shown(value),
+                        most=MAX_SUPPORT_TEXT,
+                    ),
+                    "support_contacts",
+                )
+        if not person.name.strip():
+            raise SettingsError(
+                _("{name}: empty; give a name").format(name=f"support_contacts[{i}].name"),
+                "support_contacts",
+            )
     if not isinstance(s.favourite_practices, tuple) or not all(
         isinstance(p, str) and p for p in s.favourite_practices
     ):
@@ -410,7 +466,12 @@ def validate(s: Settings) -> None:
 
 # --- (de)serialisation ----------------------------------------------------------------------
 
-_NESTED: dict[str, type] = {"week": WeeklySession, "one_offs": OneOff, "calendars": CalendarSource}
+_NESTED: dict[str, type] = {
+    "week": WeeklySession,
+    "one_offs": OneOff,
+    "calendars": CalendarSource,
+    "support_contacts": SupportContact,
+}
 #: The fields a file holds as a JSON list (a string there is not a list of one-letter ids).
 _LISTS = frozenset(
     f.name for f in fields(Settings) if isinstance(getattr(Settings(), f.name), tuple)
@@ -521,8 +582,25 @@ def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v3_to_v4(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 guides practices aloud. "Mute" becomes guidance "silent" (the volume goes
+    back to normal for the day sound is turned on again), and breath tones, off by default
+    until now, are on: a practice should be followable with eyes closed."""
+    out = dict(raw)
+    if out.get("sound") == "mute":
+        out["sound"] = "normal"
+        out.setdefault("guidance", "silent")
+    out["phase_ticks"] = True
+    out["version"] = 4
+    return out
+
+
 # MIGRATIONS[n] turns a version-n mapping into version n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:
