@@ -97,6 +97,26 @@ def test_a_call_that_runs_over_holds_the_offer_until_it_ends(qtbot, data_dir: Pa
         close_app(app)
 
 
+def test_a_held_offer_is_checked_every_15_s_and_a_card_every_5_s(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Asking costs a few ms of CPU: while an offer is only held (no card on screen) the
+    desktop is asked every 15 s; with a card up every 5 s, since a call that starts must
+    take the card down before a screen share shows it."""
+    from companion.app import HELD_POLL_MS, PRESENCE_POLL_MS
+
+    clock = FakeClock(local(MONDAY, 9, 40))
+    desktop = FakeDesktop(clock, calls=[(local(MONDAY, 9, 0), local(MONDAY, 9, 53))])
+    app = _app(data_dir, clock, desktop)
+    try:
+        _step(app, local(MONDAY, 9, 51))
+        assert app.cards == {} and app.presence_timer.isActive()
+        assert app.presence_timer.interval() == HELD_POLL_MS == 15_000
+        _step(app, local(MONDAY, 9, 54))
+        assert len(app.cards) == 1
+        assert app.presence_timer.interval() == PRESENCE_POLL_MS == 5_000
+    finally:
+        close_app(app)
+
+
 def test_nothing_is_asked_of_the_desktop_while_nothing_waits(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock(local(MONDAY, 9, 0))
     desktop = FakeDesktop(clock)

@@ -636,6 +636,25 @@ def test_a_desktop_without_the_schema_is_asked_once() -> None:
     assert runner.ran == [SHOW_BANNERS]
 
 
+def test_the_desktop_switch_is_run_at_most_once_a_minute() -> None:
+    """While an offer waits the desktop is asked every few seconds; the switch is a
+    program to start (gsettings), so its answer is kept for a minute. D-Bus is asked
+    every time: it is cheap, and a KDE or dunst Do Not Disturb is seen at once."""
+    now = [100.0]
+    runner = Runner({SHOW_BANNERS: ok("true\n")})
+    bus = FakeBus()
+    state = DesktopState(bus, runner=runner, environ=GNOME, monotonic=lambda: now[0])
+    assert state.dnd() is None
+    runner.answers[SHOW_BANNERS] = ok("false\n")  # Do Not Disturb switched on
+    now[0] += 15
+    assert state.dnd() is None  # the kept answer
+    now[0] += 46
+    assert state.dnd() == "the desktop's Do Not Disturb is on"  # a minute on: asked again
+    assert runner.ran == [SHOW_BANNERS, SHOW_BANNERS]
+    bus.answers[("org.freedesktop.Notifications", "Inhibited")] = True
+    assert state.dnd() == "notifications are inhibited (Do Not Disturb)"
+
+
 def test_each_desktop_reads_its_own_switch() -> None:
     assert desktop_switch({"XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}) == (SHOW_BANNERS, "false")
     assert desktop_switch({}) == (SHOW_BANNERS, "false")
@@ -648,8 +667,12 @@ def test_each_desktop_reads_its_own_switch() -> None:
     assert desktop(FakeBus(), runner, {"XDG_CURRENT_DESKTOP": "XFCE"}).dnd() is not None
     # xfconf says "Property does not exist" until the switch was first used: off, asked again
     runner.answers[xfce] = Output(1, "", 'Property "/do-not-disturb" does not exist\n')
-    state = desktop(FakeBus(), runner, {"XDG_CURRENT_DESKTOP": "XFCE"})
+    now = [0.0]
+    state = DesktopState(
+        FakeBus(), runner=runner, environ={"XDG_CURRENT_DESKTOP": "XFCE"}, monotonic=lambda: now[0]
+    )
     assert state.dnd() is None
+    now[0] += 61  # (an answer is kept for a minute)
     assert state.dnd() is None
     assert runner.ran.count(xfce) == 3
 

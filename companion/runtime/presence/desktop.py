@@ -13,11 +13,16 @@ Do Not Disturb), dunst's `paused`, and the desktop's own switch: GNOME's
 and any other notification daemon's own switch.
 
 Every failure means "not away" / "not Do Not Disturb", said once in the log.
+
+The desktop's switch is a program to run (`gsettings`, about 5 ms of CPU); its answer is
+kept for SWITCH_TTL_S, so a check every few seconds while an offer waits runs it at most
+once a minute. The D-Bus reads cost well under a millisecond and are made every time.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 
 from companion.runtime.presence._run import Output, run, say_once
@@ -37,6 +42,8 @@ NOTIFICATIONS = ("org.freedesktop.Notifications", "/org/freedesktop/Notification
 GNOME_DND = ("gsettings", "get", "org.gnome.desktop.notifications", "show-banners")
 CINNAMON_DND = ("gsettings", "get", "org.cinnamon.desktop.notifications", "display-notifications")
 XFCE_DND = ("xfconf-query", "-c", "xfce4-notifyd", "-p", "/do-not-disturb")
+#: How long the desktop switch's answer is kept (seconds).
+SWITCH_TTL_S = 60.0
 _GNOME_LIKE = ("gnome", "unity", "ubuntu", "budgie", "pantheon", "pop", "cosmic")
 
 Runner = Callable[[list[str]], Output | None]
@@ -66,11 +73,14 @@ class DesktopState:
         *,
         runner: Runner = run,
         environ: Mapping[str, str] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._dbus = dbus
         self._run = runner
         self._environ = environ
+        self._monotonic = monotonic
         self._switch_broken: set[tuple[str, ...]] = set()
+        self._switch_answer: tuple[float, str | None] | None = None  # (when, answer)
 
     def away(self) -> str | None:
         locked = self._dbus.get("system", LOGIN1, SESSION_AUTO, SESSION_IFACE, "LockedHint")
@@ -98,6 +108,14 @@ class DesktopState:
             return "notifications are inhibited (Do Not Disturb)"
         if self._dbus.get("session", service, path, "org.dunstproject.cmd0", "paused") is True:
             return "notifications are paused (dunst)"
+        now = self._monotonic()
+        if self._switch_answer is not None and now - self._switch_answer[0] < SWITCH_TTL_S:
+            return self._switch_answer[1]
+        answer = self._switch()
+        self._switch_answer = (now, answer)
+        return answer
+
+    def _switch(self) -> str | None:
         environ = os.environ if self._environ is None else self._environ
         switch = desktop_switch(environ)
         if switch is None or switch[0] in self._switch_broken:
