@@ -1,9 +1,10 @@
 """A Babel extraction method for the shipped practice files (`assets/exercises/*.toml`).
 
 The shipped practices speak through gettext (`companion.core.exercises` translates them as
-they are loaded), so `make pot` must find their words: a practice's `title` and `about`,
-and each step's `cue` and `next` (the move-on button). `source` (a citation), ids, kinds
-and numbers are not words for a person to read in their language, so they are left out.
+they are loaded), so `make pot` must find their words: a practice's `title`, `about` and
+`caution`, and each step's `cue` and `next` (the move-on button). `source` (a citation),
+ids, kinds, directions and numbers are not words for a person to read in their language, so
+they are left out.
 
 babel.cfg names it: `[companion.i18n_extract.extract_toml: assets/exercises/*.toml]`.
 Only Babel calls this; the app never imports it.
@@ -17,7 +18,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
 #: The fields whose text a person reads, at the top of a practice and in its steps.
-TOP_FIELDS = ("title", "about")
+TOP_FIELDS = ("title", "about", "caution")
 STEP_FIELDS = ("cue", "next")
 
 _KEY = re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*=")

@@ -49,6 +49,47 @@ def test_json_lists_objects_with_id_title_kind_minutes(capsys: pytest.CaptureFix
     assert (box["title"], box["kind"], box["minutes"]) == ("Box breathing", "breathing", 5)
 
 
+def test_json_lists_the_new_practices_with_their_caution_direction_effect_and_use(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["exercises", "--json"]) == 0
+    items = {item["id"]: item for item in json.loads(capsys.readouterr().out)}
+    for item in items.values():
+        assert {"caution", "direction", "effect", "use"} <= set(item)
+    new = {
+        "orienting": ("grounding", 1.5, "outward", ""),
+        "self-compassion-break": ("compassion", 2.5, "inward", ""),
+        "leave-it-at-the-door": ("grounding", 1, "outward", "end-of-day"),
+        "listening-anchor": ("grounding", 2.5, "outward", ""),
+        "short-walk": ("movement", 5, "outward", ""),
+        "decompression": ("grounding", 16, "outward", "decompression"),
+        "empathy-to-compassion": ("compassion", 2, "inward", ""),
+    }
+    for practice_id, (kind, minutes, direction, use) in new.items():
+        item = items[practice_id]
+        assert (item["kind"], item["minutes"], item["direction"], item["use"]) == (
+            kind,
+            minutes,
+            direction,
+            use,
+        ), practice_id
+    assert items["short-walk"]["effect"] == "energising"
+    assert items["short-walk"]["caution"]
+    assert "lightheaded" in items["decompression"]["caution"]
+    assert "pregnant" in items["box-5"]["caution"]
+    assert "never to pain" in items["pmr-7"]["caution"]
+
+
+def test_the_list_shows_a_caution_under_its_practice(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["exercises"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("pmr-7 "))
+    assert re.match(r"^pmr-7\s+9\s+pmr\s+inward\s+settling\s+-\s+Muscle relaxation", lines[row])
+    assert lines[row + 1].startswith("    Caution: Tense gently")
+    door = next(line for line in lines if line.startswith("leave-it-at-the-door "))
+    assert re.search(r"\soutward\s+either\s+end-of-day\s", door)
+
+
 def test_the_users_practices_are_listed_and_broken_ones_reported(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -64,7 +105,10 @@ def test_the_users_practices_are_listed_and_broken_ones_reported(
     ]
     assert main(["--data-dir", str(data_dir), "exercises"]) == 0
     out, err = capsys.readouterr()
-    assert re.search(r"^my-pause\s+1\s+grounding\s+My pause \(yours\)$", out, re.MULTILINE)
+    # a grounding file that names no direction or effect looks outward and suits either state
+    assert re.search(
+        r"^my-pause\s+1\s+grounding\s+outward\s+either\s+-\s+My pause \(yours\)$", out, re.MULTILINE
+    )
     assert len(err.splitlines()) == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,17 +64,23 @@ def _list(args: argparse.Namespace) -> int:
             e.id,
             _minutes(e.minutes),
             e.kind,
+            e.direction,
+            e.effect,
+            e.use or "-",
             _("{title} (yours)").format(title=e.title) if e.user else e.title,
         )
         for e in library
     ]
     # Column headings of the table a person reads (`--json` is the machine's list).
-    header = (_("ID"), _("MIN"), _("KIND"), _("TITLE"))
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
-    for row in [header, *rows]:
-        print(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
-        )
+    header = (_("ID"), _("MIN"), _("KIND"), _("DIRECTION"), _("EFFECT"), _("USE"), _("TITLE"))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(6)]
+    cautions = ["", *(e.caution for e in library)]
+    for row, caution in zip([header, *rows], cautions, strict=True):
+        cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+        print(cells + "  " + row[6])
+        if caution:  # under its practice, as the player shows it on the first screen
+            text = _("Caution: {text}").format(text=caution)
+            print(textwrap.fill(text, 96, initial_indent="    ", subsequent_indent="    "))
     print()
     print(
         ngettext(
@@ -97,6 +104,10 @@ def _as_json(e: Exercise) -> dict[str, Any]:
         "short_of": e.short_of,
         "source": e.source,
         "about": e.about,
+        "caution": e.caution,
+        "direction": e.direction,
+        "effect": e.effect,
+        "use": e.use,
         "user": e.user,
         "path": str(e.path) if e.path else None,
     }
@@ -126,6 +137,10 @@ def _check(paths: list[Path]) -> int:
         if exercise is None:
             problems.extend(lines)
             continue
+        too_long = _cues_too_long(path, exercise)
+        if too_long:
+            problems.extend(too_long)
+            continue
         steps = len(exercise.steps)
         total = round(exercise.total_seconds)
         print(
@@ -138,3 +153,32 @@ def _check(paths: list[Path]) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _cues_too_long(path: Path, exercise: Exercise) -> list[str]:
+    """A line for each step whose spoken cue would run into the next step: measured from
+    the rendered voice when the cue has one, else estimated at the system voice's pace."""
+    from companion.core.exercise_model import plain_number
+    from companion.runtime import voice
+
+    lines = []
+    for n, step in enumerate(exercise.steps, 1):
+        if not step.cue.strip():
+            continue
+        spoken, measured = voice.spoken_seconds(step.cue)
+        if spoken < step.seconds:
+            continue
+        if measured:
+            text = _(
+                "{file}: steps[{n}].cue: spoken, it takes {spoken} s, longer than the "
+                "step's {seconds} s; use fewer words or a longer step"
+            )
+        else:
+            text = _(
+                "{file}: steps[{n}].cue: spoken, it takes about {spoken} s, longer than "
+                "the step's {seconds} s; use fewer words or a longer step"
+            )
+        lines.append(
+            text.format(file=path, n=n, spoken=f"{spoken:.1f}", seconds=plain_number(step.seconds))
+        )
+    return lines

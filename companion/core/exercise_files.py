@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from companion.core.exercise_model import (
+    DIRECTIONS,
+    EFFECTS,
     KINDS,
     NEXT,
     STEP_TYPES,
+    USES,
     BreathingStep,
     BreathPattern,
     Exercise,
@@ -65,7 +68,40 @@ def _as_written(text: str) -> str:
     return text
 
 
-_TOP_FIELDS = ("id", "title", "kind", "minutes", "source", "about", "short_of", "steps")
+_TOP_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "minutes",
+    "source",
+    "about",
+    "caution",
+    "direction",
+    "effect",
+    "use",
+    "short_of",
+    "steps",
+)
+
+#: Where a practice of each kind turns attention, when its file does not say: the senses
+#: and movement look outward, breath and body inward (CONTENT.md, "Direction").
+DEFAULT_DIRECTION: Mapping[str, str] = {
+    "breathing": "inward",
+    "body-scan": "inward",
+    "pmr": "inward",
+    "grounding": "outward",
+    "movement": "outward",
+    "compassion": "inward",
+}
+#: What a practice of each kind does to arousal, when its file does not say.
+DEFAULT_EFFECT: Mapping[str, str] = {
+    "breathing": "settling",
+    "body-scan": "settling",
+    "pmr": "settling",
+    "grounding": "either",
+    "movement": "energising",
+    "compassion": "settling",
+}
 _STEP_FIELDS: Mapping[str, tuple[str, ...]] = {
     "breathing": (
         "type",
@@ -210,6 +246,27 @@ def _text(
     return text
 
 
+def _choice(
+    raw: Mapping[str, Any],
+    key: str,
+    allowed: Sequence[str],
+    problem: str,
+    problems: _Problems,
+    *,
+    default: str,
+) -> str | None:
+    """One of the words in `allowed` ("outward"), `default` when the file leaves the field
+    out, or None after one problem line: `problem` (translated) with {value} and {names}."""
+    if key not in raw:
+        return default
+    value = raw[key]
+    if isinstance(value, str) and value.strip() in allowed:
+        return value.strip()
+    names = ", ".join(word for word in allowed if word)
+    problems.add(key, problem.format(value=_shown(value), names=names))
+    return None
+
+
 def _unknown_keys(raw: Mapping[str, Any], known: Sequence[str], where: str, p: _Problems) -> None:
     for key in raw:
         if key not in known:
@@ -342,7 +399,7 @@ def parse_exercise(
 ) -> tuple[Exercise | None, list[str]]:
     """Build an Exercise from parsed TOML; `name` labels the problem lines.
 
-    `translate` is applied to the words a person reads (title, about, cues, button
+    `translate` is applied to the words a person reads (title, about, caution, cues, button
     labels) after they were checked: the shipped library passes gettext's `_`; a
     person's own files keep their words as written (the default)."""
     tr = translate or _as_written
@@ -385,6 +442,32 @@ def parse_exercise(
         minutes = data["minutes"]
     source = _text(data, "source", "source", p, required=False)
     about = _text(data, "about", "about", p, required=False)
+    caution = _text(data, "caution", "caution", p, required=False)
+    known_kind = kind if isinstance(kind, str) else ""
+    direction = _choice(
+        data,
+        "direction",
+        DIRECTIONS,
+        _("{value} is not a direction; use one of {names}"),
+        p,
+        default=DEFAULT_DIRECTION.get(known_kind, "inward"),
+    )
+    effect = _choice(
+        data,
+        "effect",
+        EFFECTS,
+        _("{value} is not an effect; use one of {names}"),
+        p,
+        default=DEFAULT_EFFECT.get(known_kind, "settling"),
+    )
+    use = _choice(
+        data,
+        "use",
+        USES,
+        _("{value} is not a use; use one of {names}, or leave it out for any break"),
+        p,
+        default="",
+    )
     short_of = _text(data, "short_of", "short_of", p, required=False)
     if short_of and not _ID.match(short_of):
         p.add("short_of", _("{value} is not a practice id").format(value=_shown(short_of)))
@@ -410,6 +493,7 @@ def parse_exercise(
         return None, p.all_lines()
     assert ex_id is not None and title is not None and isinstance(kind, str)
     assert minutes is not None and source is not None and about is not None
+    assert caution is not None and direction and effect and use is not None
     exercise = Exercise(
         id=ex_id,
         title=tr(title),
@@ -418,6 +502,10 @@ def parse_exercise(
         steps=tuple(steps),
         source=source,
         about=tr(about) if about else about,
+        caution=tr(caution) if caution else caution,
+        direction=direction,
+        effect=effect,
+        use=use,
         short_of=short_of or None,
     )
     total_minutes = exercise.total_seconds / 60

@@ -13,6 +13,12 @@ The shipped files come from `companion.assets.asset("exercises")`; the user's ow
 the shipped one. A broken user file is skipped and described in `Library.problems`, one
 line each, in the shape `"<file>: <field>: <what is wrong>"`.
 
+A practice also says where it turns attention (`direction`: outward or inward), what it
+does to arousal (`effect`: settling, energising or either), when it is meant to be offered
+(`use`: any break, the end of the day, a decompression) and, where a body can come to
+harm, a `caution` shown before it starts. A person's own file may leave them out: the
+direction and effect then follow its kind (`exercise_files.DEFAULT_DIRECTION`).
+
 Practices can come in families: a file with `short_of = "body-scan-10"` is a shorter
 version of that practice; the library links each family (see `Library`).
 
@@ -42,8 +48,11 @@ from companion.core.exercise_files import (
     read_exercise,
 )
 from companion.core.exercise_model import (
+    DIRECTIONS,
+    EFFECTS,
     KINDS,
     STEP_TYPES,
+    USES,
     BreathingStep,
     BreathPattern,
     Exercise,
@@ -62,6 +71,8 @@ from companion.core.fitting import (
 from companion.i18n import _
 
 __all__ = [
+    "DIRECTIONS",
+    "EFFECTS",
     "KINDS",
     "MAX_FILE_BYTES",
     "MAX_MINUTES",
@@ -75,6 +86,7 @@ __all__ = [
     "MIN_SELF_PACED_SECONDS",
     "SHORTENED_WEIGHT",
     "STEP_TYPES",
+    "USES",
     "BreathPattern",
     "BreathingStep",
     "Exercise",
