@@ -80,6 +80,7 @@ def test_once_a_quarter_past_week_is_confirmed_every_offer_falls_in_a_gap(
                 (14, 5),
                 (15, 5),
                 (16, 5),
+                (17, 5),  # after the day's last session: the closing offer
             }, f"an offer at {start:%a %H:%M} is not at the end of a :15 session"
         day_line = next(a for a in app.view.menu.actions() if a.objectName() == "menu-day")
         assert not day_line.isEnabled()  # now a line saying where the day stands
@@ -94,6 +95,7 @@ def test_the_demo_s_practices_and_glimmers_are_on_the_demo_s_day(qtbot, data_dir
     from datetime import datetime
 
     from companion.core.records import GlimmerRecord, PracticeRecord
+    from companion.ui.player import LEAD_IN_S
     from tests.test_app import confirmed, step_to
 
     real = FakeClock(datetime(2026, 11, 29, 18, 0).astimezone(), monotonic_start=1000.0)
@@ -116,15 +118,16 @@ def test_the_demo_s_practices_and_glimmers_are_on_the_demo_s_day(qtbot, data_dir
         card.main_button.click()
         player = app.player
         assert player is not None
+        real.advance(LEAD_IN_S)  # the first screen, then the practice begins by itself
+        player.tick()
         for _ in range(200):  # real seconds pass until the practice is over
-            if player.glimmer_dialog is not None:
+            if player.page == "end":
                 break
             real.advance(5)
             player.tick()
-        dialog = player.glimmer_dialog
-        assert dialog is not None
-        dialog.text_edit.setText("She named one thing she is looking forward to")
-        dialog.save_button.click()
+        assert player.glimmer_asked  # on the end screen, after the session's offer
+        player.end_page.glimmer_edit.setText("She named one thing she is looking forward to")
+        player.end_page.done_button.click()
         (practice,) = app.journal.query(PracticeRecord)
         (glimmer,) = app.journal.query(GlimmerRecord)
         assert practice.day == MONDAY and glimmer.day == MONDAY

@@ -78,7 +78,7 @@ def test_the_practice_ends_a_minute_before_the_next_session_even_with_no_wrapup(
     assert [(b.minutes, b.exercise) for b in bare.breaks] == [(5, None)]
 
 
-def test_heavy_sessions_prefer_longer_practices_and_three_in_a_row_are_marked(
+def test_heavy_sessions_change_the_suggestion_and_three_in_a_row_are_marked(
     library: Library,
 ) -> None:
     sessions = [
@@ -93,7 +93,8 @@ def test_heavy_sessions_prefer_longer_practices_and_three_in_a_row_are_marked(
     assert flags == [(True, False), (True, False), (True, True), (False, False)]
     light = plan_day([x for x in sessions if not x.heavy] + [s(14, 0)], Settings(), DAY, library)
     assert not any(b.after_heavy or b.longer for b in light.breaks)
-    # After a heavy session the suggestion is the deeper-practice choice for the window.
+    # After a heavy session the suggestion is the after-heavy choice for the window: never
+    # the body scan or PMR (issue 12: outward first), which an ordinary gap may suggest.
     from companion.core.exercises import choose_for_window
 
     differs = 0
@@ -103,8 +104,10 @@ def test_heavy_sessions_prefer_longer_practices_and_three_in_a_row_are_marked(
         seconds = (gap - 1) * 60.0  # wrap-up 1 minute
         heavy_pick = plan_day(after, Settings(), DAY, library).breaks[0].exercise
         light_pick = plan_day(before, Settings(), DAY, library).breaks[0].exercise
-        assert heavy_pick == choose_for_window(library, seconds, prefer_long=True)[0].id
+        assert heavy_pick == choose_for_window(library, seconds, after_heavy=True)[0].id
         assert light_pick == choose_for_window(library, seconds)[0].id
+        assert heavy_pick is not None
+        assert library[heavy_pick].kind not in ("body-scan", "pmr"), gap
         differs += heavy_pick != light_pick
     assert differs > 0
 

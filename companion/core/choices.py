@@ -9,6 +9,16 @@ and the offer card take. The label states the minutes a practice really takes on
 The deadline for a practice is one rule with the planner's: inside a break window, the
 window's practice end (the wrap-up margin included); never later than PRACTICE_MARGIN
 before the next session, even one booked since the window was planned.
+
+Direction, one rule with the planner's (`choose_for_window`, `moment_for`): after a heavy
+session outward practices lead and the body scan and PMR come last; a decompression is
+offered on a card only in a gap of 15 minutes or more after a run of heavy sessions, and
+"leave it at the door" only on the day's closing card (after its last session). The
+tray lists both whenever they fit, after the everyday practices (within its
+MAX_PRACTICES): a person who opens the tray is choosing for themselves, and a long
+decompression on a free afternoon is theirs to take; only the unasked-for suggestion
+keeps to its moment. `for_state` orders the practices for how someone says they are:
+wired, in between or flat.
 """
 
 from __future__ import annotations
@@ -19,8 +29,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from companion.core.day import Offer
-from companion.core.exercises import Exercise, choose_for_window
-from companion.core.planner import PRACTICE_MARGIN
+from companion.core.exercises import Exercise
+from companion.core.fitting import INWARD_MOST, choose_for_window
+from companion.core.planner import DECOMPRESSION, END_OF_DAY, PRACTICE_MARGIN, moment_for
 from companion.i18n import _, ngettext
 
 OPEN_ENDED_SECONDS = 15 * 60.0
@@ -29,6 +40,15 @@ MAX_PRACTICES = 8
 """The tray lists at most this many practices."""
 MAX_OTHERS = 3
 """An offer card shows at most this many practices beside the suggested one."""
+
+#: The one-tap check-in on a practice's first screen (records.PracticeRecord.state_before).
+STATES = ("wired", "between", "flat")
+#: For each state, the order of the practices' effects: settling for someone wired,
+#: energising (then "either") for someone flat.
+_EFFECT_ORDER = {
+    "wired": ("settling", "either", "energising"),
+    "flat": ("energising", "either", "settling"),
+}
 
 _LENGTH_IN_TITLE = re.compile(r",\s*\d+\s+minutes?$")
 
@@ -76,14 +96,66 @@ def seconds_left(deadline: datetime | None, now: datetime) -> float | None:
 
 
 def practices_now(
-    library: Iterable[Exercise], seconds: float | None, favourites: Sequence[str] = ()
+    library: Iterable[Exercise],
+    seconds: float | None,
+    favourites: Sequence[str] = (),
+    *,
+    day_done: bool = False,
 ) -> list[Choice]:
     """The tray's practices: those that fit in `seconds` (from `seconds_left`), best first,
-    at most MAX_PRACTICES; with no session ahead (None) those up to OPEN_ENDED_SECONDS."""
+    at most MAX_PRACTICES; with no session ahead (None) those up to OPEN_ENDED_SECONDS.
+
+    Practices written for a moment (a decompression, "leave it at the door") are listed
+    after the everyday ones; once the day's sessions are over (`day_done`, see
+    `day_is_done`) "leave it at the door" leads.
+    """
     if seconds is None:
         seconds = OPEN_ENDED_SECONDS
-    fitting = choose_for_window(library, seconds, favourites=favourites)
+    fitting = choose_for_window(
+        library,
+        seconds,
+        favourites=favourites,
+        include=(END_OF_DAY, DECOMPRESSION),
+        lead=END_OF_DAY if day_done else "",
+    )
     return [_choice(ex) for ex in distinct(fitting)[:MAX_PRACTICES]]
+
+
+def day_is_done(
+    session_ends: Iterable[datetime], next_start: datetime | None, now: datetime
+) -> bool:
+    """Whether the day's sessions are over at `now`: there were some (`session_ends`, the
+    ends of today's sessions), the last has ended and none is ahead (`next_start`)."""
+    ends = list(session_ends)
+    return bool(ends) and next_start is None and now >= max(ends)
+
+
+def for_state(
+    library: Iterable[Exercise],
+    seconds: float | None,
+    state: str,
+    *,
+    favourites: Sequence[str] = (),
+    after_heavy: bool = False,
+) -> list[Exercise]:
+    """The everyday practices that fit in `seconds` (None: up to OPEN_ENDED_SECONDS),
+    fitted, best first for someone who says they are `state` (one of STATES): "wired",
+    settling practices first, then "either", then energising; "flat", energising first,
+    then "either", then settling; "between", the usual order. Within each group, and for
+    "between", the order of `choose_for_window` (favourites first; with `after_heavy`,
+    outward first). One version per family, deterministic."""
+    if state not in STATES:
+        raise ValueError(f"state must be one of {STATES}, not {state!r}")
+    fitting = choose_for_window(
+        library,
+        OPEN_ENDED_SECONDS if seconds is None else seconds,
+        after_heavy=after_heavy,
+        favourites=favourites,
+    )
+    order = _EFFECT_ORDER.get(state)
+    if order is None:
+        return fitting
+    return sorted(fitting, key=lambda ex: order.index(ex.effect) if ex.effect in order else 1)
 
 
 def offer_choices(
@@ -92,28 +164,51 @@ def offer_choices(
     """An offer card's choices at `now`, fitted to what is left before its practice end.
 
     The offer's own practice stays the suggestion while it still fits as planned; else
-    the best that fits takes its place. After a heavy session the longer, deeper
-    practices come first.
+    the best that fits takes its place. After a heavy session outward practices come
+    first and the body scan and PMR last. A decompression is on offer only while 15
+    minutes or more are left in a window after a run of heavy sessions, and then leads;
+    "leave it at the door" only on the day's closing card, where it leads.
     """
     seconds = _until(offer.practice_end, now)
+    lead = moment_for(seconds, heavy_run=offer.longer, closing=offer.closing)
     fitting = distinct(
-        choose_for_window(library, seconds, prefer_long=offer.after_heavy, favourites=favourites)
+        choose_for_window(
+            library,
+            seconds,
+            after_heavy=offer.after_heavy or offer.longer,
+            favourites=favourites,
+            lead=lead,
+        )
     )
     suggested = next((ex for ex in fitting if ex.id == offer.exercise), None)
     if suggested is None and fitting:
         suggested = fitting[0]
     others = [ex for ex in fitting if suggested is None or ex.id != suggested.id]
+    shown = others[:MAX_OTHERS]
+    if offer.after_heavy or offer.longer:
+        # Outward first, yet the body scan and PMR stay among the choices: the best of
+        # them that fits takes the last place if none is shown.
+        deep = next((ex for ex in others if ex.kind in INWARD_MOST), None)
+        if deep is not None and deep not in shown:  # then `shown` is full
+            shown[-1] = deep
     return OfferChoices(
         _choice(suggested) if suggested is not None else None,
-        [_choice(ex) for ex in others[:MAX_OTHERS]],
+        [_choice(ex) for ex in shown],
     )
 
 
 def heavy_note(offer: Offer) -> str:
-    """The offer card's word after a heavy session, "" after any other."""
+    """The offer card's word after a heavy session, "" after any other: start outward; on
+    the closing card, set the day down; in a long gap after a run of heavy sessions,
+    take the longer pause the card suggests."""
     if not offer.after_heavy:
         return ""
-    return _("That was a heavy one. You might give yourself the longer pause.")
+    if offer.closing:
+        return _("That was a heavy one. You might set it down before you go.")
+    seconds = _until(offer.practice_end, offer.start)
+    if moment_for(seconds, heavy_run=offer.longer) == DECOMPRESSION:
+        return _("Several heavy ones in a row. You might give yourself the longer pause.")
+    return _("That was a heavy one. You might start with the room around you.")
 
 
 # --- how a practice reads ---------------------------------------------------------------------

@@ -99,6 +99,7 @@ class Offer:
     after_heavy: bool
     longer: bool
     next_session: datetime | None
+    closing: bool = False  # after the day's last session: the planner's `DayPlan.closing`
 
     def minutes_left(self, now: datetime) -> int:
         return max(0, int((self.end - now).total_seconds() // 60))
@@ -205,7 +206,8 @@ class Day:
         # Never guess: until the person has said when they see clients, nothing is planned.
         confirmed = self.settings.schedule_confirmed
         self.plan = self.plan_for(now.date()) if confirmed else _NoPlan(now.date())
-        breaks = list(self.plan.breaks)
+        closing = getattr(self.plan, "closing", None)  # the last offer, after the last session
+        breaks = [*self.plan.breaks, *([closing] if closing is not None else [])]
         decided = [w for w in self._windows.values() if w.state != "pending"]
         held = [w for w in self._windows.values() if w.state == "pending" and w.held_by_pause]
         self._windows = {w.offer.key: w for w in decided}
@@ -239,6 +241,7 @@ class Day:
                 after_heavy=b.after_heavy,
                 longer=bool(getattr(b, "longer", False)),
                 next_session=next_session,
+                closing=bool(getattr(b, "closing", False)),
             )
             window = _Window(offer, held_by_pause=i in held_at)
             if i in journaled_at:

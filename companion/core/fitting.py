@@ -2,14 +2,15 @@
 
 `fit()` uses a family's shorter version instead of cutting a guided practice off
 mid-way; breathing practices simply lose a few cycles and self-paced steps get shorter
-time limits. `choose_for_window()` orders what fits, one version per family. Nothing
-here reads a clock or a file: durations are planned seconds.
+time limits. `choose_for_window()` orders what fits, one version per family, outward
+practices first after a heavy session. Nothing here reads a clock or a file: durations
+are planned seconds.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from companion.core.exercise_model import BreathingStep, Exercise, GuidedStep, SelfPacedStep, Step
@@ -101,34 +102,56 @@ def _shorten(exercise: Exercise, seconds: float) -> Exercise | None:
     return result
 
 
-_CALM_ORDER = ("breathing", "grounding", "movement", "body-scan", "pmr")
-_DEEP_ORDER = ("body-scan", "pmr", "breathing", "grounding", "movement")
+_KIND_ORDER = ("breathing", "grounding", "movement", "compassion", "body-scan", "pmr")
+"""Breaks ties between practices that use the window equally well."""
+INWARD_MOST = ("body-scan", "pmr")
+"""After a heavy session these come last: eyes closed, attention deep in the body."""
+
+DECOMPRESSION_SECONDS = 15 * 60.0
+"""A decompression (`use = "decompression"`) is offered only in a gap this long or longer,
+after a run of heavy sessions (the planner's `HEAVY_RUN`)."""
 
 
 def choose_for_window(
     library: Iterable[Exercise],
     seconds: float,
     *,
+    after_heavy: bool = False,
     prefer_long: bool = False,
     favourites: Sequence[str] = (),
     avoid: Sequence[str] = (),
+    include: Collection[str] = (),
+    lead: str = "",
 ) -> list[Exercise]:
     """Every practice that fits in `seconds`, already fitted, best first; one per family.
 
     `seconds` is the time the practice may take (the caller has already left the
-    margin before the next session). The order is deterministic:
+    margin before the next session). Practices written for a moment (`use`:
+    "end-of-day", "decompression") are left out unless that use is in `include` or is
+    `lead`. The order is deterministic:
 
-    1. the user's favourites that fit, in the order given;
-    2. the rest by how well they use the window (a practice written for that length
-       beats a shortened one); with `prefer_long` (after a heavy session) the deeper
-       practices (body scan, PMR, resonance-paced breathing) come first;
-    3. practices named in `avoid` (e.g. the one just done) last, still on offer.
+    1. practices whose `use` is `lead` (their moment has come: the last break of the
+       day, a long gap after a run of heavy sessions);
+    2. the user's favourites that fit, in the order given;
+    3. everyday practices before those of an `include`d use;
+    4. with `after_heavy` (`prefer_long` is its former name), outward practices first
+       (eyes open, the senses, the room, movement), then the other inward ones, and the
+       body scan and PMR last: inward only once the person has landed (CONTENT.md,
+       "Direction after a heavy session");
+    5. by how well they use the window (a practice written for that length beats a
+       shortened one), then by kind and id;
 
-    Favourites and `avoid` match a practice's id or its family's id.
+    and practices named in `avoid` (e.g. the one just done) after all the others of
+    their rank, still on offer. Favourites and `avoid` match a practice's id or its
+    family's id.
     """
+    heavy = after_heavy or prefer_long
+    wanted = {"", *include, lead}
     # The longest version of each family: its `shorter` holds all the others.
     longest: dict[str, Exercise] = {}
     for ex in library:
+        if ex.use not in wanted:
+            continue
         held = longest.get(ex.family)
         if held is None or (ex.total_seconds, len(ex.shorter)) > (
             held.total_seconds,
@@ -137,17 +160,24 @@ def choose_for_window(
             longest[ex.family] = ex
     candidates = [f for f in (fit(ex, seconds) for ex in longest.values()) if f is not None]
 
-    order = _DEEP_ORDER if prefer_long else _CALM_ORDER
-
-    def rank(ex: Exercise) -> tuple[int, int, float, int, str]:
+    def rank(ex: Exercise) -> tuple[int, int, int, int, int, float, int, str]:
         names = (ex.id, ex.family)
+        leading = 0 if lead and ex.use == lead else 1
         favourite = min(
             (i for i, name in enumerate(favourites) if name in names), default=len(favourites)
         )
         avoided = int(any(name in avoid for name in names))
+        special = int(bool(ex.use) and ex.use != lead)
+        direction = _direction_rank(ex) if heavy else 0
         score = _worth(ex) / seconds
-        if prefer_long and ex.is_deep:
-            score += 0.5
-        return (avoided, favourite, -round(score, 6), order.index(ex.kind), ex.id)
+        kind = _KIND_ORDER.index(ex.kind) if ex.kind in _KIND_ORDER else len(_KIND_ORDER)
+        return (leading, avoided, favourite, special, direction, -round(score, 6), kind, ex.id)
 
     return sorted(candidates, key=rank)
+
+
+def _direction_rank(exercise: Exercise) -> int:
+    """After a heavy session: 0 outward, 1 inward, 2 the body scan and PMR."""
+    if exercise.direction == "outward":
+        return 0
+    return 2 if exercise.kind in INWARD_MOST else 1

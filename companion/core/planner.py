@@ -6,9 +6,19 @@ minimum gap long. Overlapping (or touching) sessions merge first, so back-to-bac
 overlapping sessions leave no window. The suggested practice always ends at least
 PRACTICE_MARGIN before the next session, even with no wrap-up margin.
 
-After a heavy session a longer, deeper practice is preferred (`after_heavy`); after a
-run of three or more heavy sessions in a row the window is also marked `longer`, a
-cue for the app to make more of it.
+After a heavy session outward practices (eyes open, the senses, the room, movement)
+are suggested first, the body scan and PMR last (`after_heavy`; CONTENT.md, "Direction
+after a heavy session"). After a run of three or more heavy sessions in a row the window
+is also marked `longer`, and a gap of DECOMPRESSION_SECONDS or more there suggests a
+decompression (`use = "decompression"`), which is suggested nowhere else.
+
+The day's last session is followed by a closing window (`DayPlan.closing`): from its end
+(plus the grace) until the reflection opens, at most CLOSING_SPAN, when that is at least
+the minimum gap and a practice written for the end of the day (`use = "end-of-day"`,
+"leave it at the door") fits; that practice is its suggestion and no between-sessions
+window's. It is the last offer of the day: after the last client, before the day's
+reflection, where a transition home belongs. It is kept apart from `breaks` (the gaps
+between sessions).
 
 The reflection comes `reflection_delay_minutes` after the last session that starts on
 the day, or at `reflection_time` when set (never before that last session has ended);
@@ -37,7 +47,8 @@ from companion.core.calendar.session import (
     merge_overlapping,
     to_local,
 )
-from companion.core.exercises import Exercise, choose_for_window
+from companion.core.exercises import Exercise
+from companion.core.fitting import DECOMPRESSION_SECONDS, choose_for_window
 from companion.core.settings import Settings, parse_hhmm
 
 #: A practice ends at least this long before the next session starts.
@@ -47,6 +58,11 @@ HEAVY_RUN = 3
 #: A gap between sessions that crosses midnight is a break up to this long (sessions
 #: either side of midnight, as in a night's work); a longer one is the night.
 NIGHT_GAP = timedelta(hours=3)
+#: The closing window after the day's last session lasts at most this long.
+CLOSING_SPAN = timedelta(minutes=15)
+#: The `use` of the practices offered in the closing window and in a decompression gap.
+END_OF_DAY = "end-of-day"
+DECOMPRESSION = "decompression"
 
 
 def sessions_span(day: date) -> tuple[date, int]:
@@ -71,6 +87,8 @@ class BreakWindow:
     #: The window began the day before (it crosses midnight) and was offered then: this
     #: day lists it so it knows the gap is open; it is the same window (same start).
     carried: bool = False
+    #: The closing window after the day's last session (`DayPlan.closing`).
+    closing: bool = False
 
     @property
     def seconds(self) -> float:
@@ -86,6 +104,8 @@ class DayPlan:
     sessions: tuple[Session, ...]
     breaks: tuple[BreakWindow, ...]
     reflection_at: datetime | None
+    #: After the day's last session, before the reflection: the last offer of the day.
+    closing: BreakWindow | None = None
 
 
 def _night_between(before_end: datetime, after_start: datetime) -> bool:
@@ -116,23 +136,39 @@ def practice_seconds(window: BreakWindow, next_start: datetime) -> float:
     return max(0.0, (end - window.start).total_seconds())
 
 
+def moment_for(seconds: float, *, heavy_run: bool, closing: bool = False) -> str:
+    """The `use` whose moment a gap of `seconds` is, "" for an everyday gap: END_OF_DAY in
+    the closing window, DECOMPRESSION in a gap of DECOMPRESSION_SECONDS or more after a
+    run of HEAVY_RUN heavy sessions (`heavy_run`, a window marked `longer`)."""
+    if closing:
+        return END_OF_DAY
+    if heavy_run and seconds >= DECOMPRESSION_SECONDS:
+        return DECOMPRESSION
+    return ""
+
+
 def suggest(
     library: Iterable[Exercise] | None,
     seconds: float,
     settings: Settings,
     *,
-    prefer_long: bool = False,
+    after_heavy: bool = False,
+    heavy_run: bool = False,
+    closing: bool = False,
     avoid: Sequence[str] = (),
 ) -> str | None:
-    """The id of the best practice for `seconds`, or None if none fits."""
+    """The id of the best practice for `seconds`, or None if none fits: a practice whose
+    moment this is (`moment_for`) if one fits, else an everyday one, outward first after
+    a heavy session."""
     if library is None or seconds <= 0:
         return None
     found = choose_for_window(
         library,
         seconds,
-        prefer_long=prefer_long,
+        after_heavy=after_heavy,
         favourites=settings.favourite_practices,
         avoid=avoid,
+        lead=moment_for(seconds, heavy_run=heavy_run, closing=closing),
     )
     return found[0].id if found else None
 
@@ -208,7 +244,8 @@ def plan_day(
             library,
             practice_seconds(window, after.start),
             settings,
-            prefer_long=after_heavy or longer,
+            after_heavy=after_heavy or longer,
+            heavy_run=longer,
             avoid=(*avoid, *recent),
         )
         if exercise is not None:
@@ -225,9 +262,60 @@ def plan_day(
                 carried=carried,
             )
         )
+    reflection_at = reflection_time(day_sessions, settings, day)
     return DayPlan(
         date=day,
         sessions=tuple(s.local() for s in day_sessions),
         breaks=tuple(breaks),
-        reflection_at=reflection_time(day_sessions, settings, day),
+        reflection_at=reflection_at,
+        closing=_closing(
+            blocks,
+            day,
+            reflection_at=reflection_at,
+            settings=settings,
+            library=library,
+            avoid=avoid,
+        ),
+    )
+
+
+def _closing(
+    blocks: Sequence[Session],
+    day: date,
+    *,
+    reflection_at: datetime | None,
+    settings: Settings,
+    library: Iterable[Exercise] | None,
+    avoid: Sequence[str],
+) -> BreakWindow | None:
+    """The closing window after the last block of sessions that starts on `day` (see the
+    module docstring), or None: no session, a session still to come that is not across
+    the night (that gap is a break), too short a time before the reflection, or no
+    end-of-day practice that fits."""
+    own = [b for b in blocks if to_local(b.start).date() == day]
+    if not own or reflection_at is None or library is None:
+        return None
+    last = own[-1]
+    later = [b for b in blocks if b.start >= last.end]
+    if later and not _night_between(last.end, later[0].start):
+        return None
+    start = to_local(last.end + timedelta(minutes=settings.grace_minutes))
+    end = min(to_local(reflection_at), start + CLOSING_SPAN)
+    if later:
+        end = min(end, to_local(later[0].start - timedelta(minutes=settings.wrapup_minutes)))
+    if end - start < timedelta(minutes=settings.min_gap_minutes):
+        return None
+    seconds = (end - start).total_seconds()
+    exercise = suggest(
+        library, seconds, settings, after_heavy=last.heavy, closing=True, avoid=avoid
+    )
+    if exercise is None or not any(ex.id == exercise and ex.use == END_OF_DAY for ex in library):
+        return None  # nothing written for the end of the day fits: no closing offer
+    return BreakWindow(
+        start=start,
+        end=end,
+        minutes=int(seconds // 60),
+        exercise=exercise,
+        after_heavy=last.heavy,
+        closing=True,
     )
