@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
     QApplication,
-    QPlainTextEdit,
+    QLineEdit,
     QScrollBar,
     QWidget,
 )
@@ -123,10 +123,12 @@ def test_every_control_has_an_accessible_name(qtbot, paths: Paths) -> None:  # t
     controls = [
         w
         for w in win.findChildren(QWidget)
-        if isinstance(w, QAbstractButton | QAbstractSlider | QPlainTextEdit)
+        if isinstance(w, QAbstractButton | QAbstractSlider | QLineEdit)
         and not isinstance(w, QScrollBar)
     ]
-    assert len(controls) >= 3 + 3 + 4 + 3 + 3
+    # 5 lines (with the monthly one), 8 places, 3 sliders, 6 signs, the supervision flag,
+    # 3 weekly answers, the buttons and the support link
+    assert len(controls) >= 5 + 8 + 3 + 6 + 1 + 3 + 3 + 1
     assert [w for w in controls if not w.accessibleName()] == []
     hint = "identify a client"
     assert all(hint in win.fields[k].accessibleDescription() for k in win.fields)
@@ -140,13 +142,24 @@ def test_keyboard_only_completion_on_the_weekly_day(qtbot, paths: Paths) -> None
     with qtbot.waitExposed(win):
         win.show()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["resilience"])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["went_well"])
 
+    type_text(qtbot, "I ate lunch away from my desk")
+    press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "She called her sister for the first time in years")
     press(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "A warmth in my chest")
+    assert QApplication.focusWidget() is win.chips["chest"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab, 7)
+    assert QApplication.focusWidget() is win.chips["numb"]
+    press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "I ate lunch away from my desk")
+    type_text(qtbot, "A warmth, then flat")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "Tuesday")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert win.monthly  # the month's first reflection
+    type_text(qtbot, "the moment someone breathes out")
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is win.sliders["still_with_me"].slider
     press(qtbot, Qt.Key.Key_Right, 3)  # 5 -> 8
@@ -159,6 +172,15 @@ def test_keyboard_only_completion_on_the_weekly_day(qtbot, paths: Paths) -> None
     press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_Tab, 3)
     assert QApplication.focusWidget() is win.checks["body"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.checks["hyperarousal"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.checks["worldview"]
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is win.for_supervision
     press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is win.supervision["yes"]
@@ -177,11 +199,15 @@ def test_keyboard_only_completion_on_the_weekly_day(qtbot, paths: Paths) -> None
     record = got.args[0]
     [stored] = reflections(paths)
     assert stored == record
+    assert stored.went_well == "I ate lunch away from my desk"
     assert stored.resilience == "She called her sister for the first time in years"
-    assert stored.body == "A warmth in my chest"
-    assert stored.did_well == "I ate lunch away from my desk"
+    assert stored.felt_in == ("chest", "numb")
+    assert stored.body == "A warmth, then flat"
+    assert stored.set_down == "Tuesday"
+    assert stored.keeps_me == "the moment someone breathes out"
     assert (stored.still_with_me, stored.energy, stored.connected) == (8, 0, 10)
-    assert stored.warning_signs == ("intrusion", "body")
+    assert stored.warning_signs == ("intrusion", "body", "hyperarousal", "worldview")
+    assert stored.for_supervision
     assert stored.supervision == "no" and not stored.skipped and stored.day == FRIDAY
     assert not win.isVisible()
     assert DraftStore(paths).load(FRIDAY) is None
@@ -192,9 +218,11 @@ def test_ctrl_enter_saves_and_untouched_sliders_stay_unanswered(qtbot, paths: Pa
     with qtbot.waitExposed(win):
         win.show()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["resilience"])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.fields["went_well"])
+    press(qtbot, Qt.Key.Key_Tab)
     type_text(qtbot, "a small one")
-    qtbot.keyClick(win.fields["resilience"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Tab)  # on a chip: Ctrl+Enter saves from anywhere
+    qtbot.keyClick(win.chips["chest"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     [stored] = reflections(paths)
     assert stored.resilience == "a small one"
     assert (stored.still_with_me, stored.energy, stored.connected) == (None, None, None)
@@ -203,7 +231,7 @@ def test_ctrl_enter_saves_and_untouched_sliders_stay_unanswered(qtbot, paths: Pa
 
 def test_skip_today(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     win = make(qtbot, paths)
-    win.fields["body"].setPlainText("half typed")
+    win.fields["body"].setText("half typed")
     win.save_draft()
     assert DraftStore(paths).load(THURSDAY) is not None
     with qtbot.waitSignal(win.skipped):
@@ -218,7 +246,7 @@ def test_skip_today(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def
 
 def test_typing_saves_a_draft_that_comes_back(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     win = make(qtbot, paths, FRIDAY)
-    win.fields["resilience"].setPlainText("a first step")
+    win.fields["resilience"].setText("a first step")
     win.sliders["energy"].slider.setValue(3)
     win.checks["avoidance"].setChecked(True)
     win.supervision["not-needed"].setChecked(True)
@@ -228,7 +256,7 @@ def test_typing_saves_a_draft_that_comes_back(qtbot, paths: Paths) -> None:  # t
     assert reflections(paths) == []
 
     again = make(qtbot, paths, FRIDAY)
-    assert again.fields["resilience"].toPlainText() == "a first step"
+    assert again.fields["resilience"].text() == "a first step"
     assert again.sliders["energy"].value() == 3
     assert again.sliders["still_with_me"].value() is None
     assert again.checks["avoidance"].isChecked() and not again.checks["body"].isChecked()
@@ -238,16 +266,19 @@ def test_typing_saves_a_draft_that_comes_back(qtbot, paths: Paths) -> None:  # t
 def test_a_draft_from_another_day_is_not_restored(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     DraftStore(paths).save(Draft(day=THURSDAY - timedelta(days=1), resilience="yesterday"))
     win = make(qtbot, paths)
-    assert win.fields["resilience"].toPlainText() == ""
+    assert win.fields["resilience"].text() == ""
 
 
 def test_reopening_after_saving_shows_todays_answers(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     win = make(qtbot, paths)
-    win.fields["did_well"].setPlainText("kept my boundary")
+    win.fields["went_well"].setText("kept my boundary")
+    win.chips["not sure"].setChecked(True)
+    win.for_supervision.setChecked(True)
     win.sliders["connected"].slider.setValue(7)
     win.save()
     again = make(qtbot, paths)
-    assert again.fields["did_well"].toPlainText() == "kept my boundary"
+    assert again.fields["went_well"].text() == "kept my boundary"
+    assert again.chips["not sure"].isChecked() and again.for_supervision.isChecked()
     assert again.sliders["connected"].value() == 7
 
 
@@ -261,7 +292,7 @@ WRITER = textwrap.dedent(
     day = date.fromisoformat(sys.argv[2])
     n = 0
     while True:
-        store.save(Draft(day=day, resilience=f"draft {n} " + "words " * 200, energy=n % 11))
+        store.save(Draft(day=day, resilience=f"draft {n} " + "words " * 70, energy=n % 11))
         print(n, flush=True)
         n += 1
     """
@@ -290,10 +321,10 @@ def test_the_draft_survives_a_killed_process(qtbot, paths: Paths) -> None:  # ty
         proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
     win = make(qtbot, paths)
-    text = win.fields["resilience"].toPlainText()
+    text = win.fields["resilience"].text()
     n = int(text.split()[1])
     assert n >= last  # the last confirmed draft, or one written after it
-    assert text == f"draft {n} " + "words " * 200  # whole, not torn
+    assert text == f"draft {n} " + "words " * 70  # whole, not torn
     assert win.sliders["energy"].value() == n % 11
 
 
@@ -448,7 +479,7 @@ def test_a_failed_save_keeps_the_window_and_every_word(qtbot, paths: Paths) -> N
         win.show()
     got: list[ReflectionRecord] = []
     win.saved.connect(got.append)
-    win.fields["resilience"].setPlainText("she laughed at the end")
+    win.fields["resilience"].setText("she laughed at the end")
     win.sliders["energy"].slider.setValue(6)
     win.checks["body"].setChecked(True)
 
@@ -456,7 +487,7 @@ def test_a_failed_save_keeps_the_window_and_every_word(qtbot, paths: Paths) -> N
     assert len(disk.tried) == 1  # it did try, through the one writer
     assert win.isVisible() and win.save_button.isVisible() and win.form.isVisible()
     assert win.error.isVisible() and win.error.text() == FULL
-    assert win.fields["resilience"].toPlainText() == "she laughed at the end"
+    assert win.fields["resilience"].text() == "she laughed at the end"
     draft = DraftStore(paths).load(THURSDAY)  # kept on disk at once, not discarded
     assert draft is not None and draft.resilience == "she laughed at the end"
     assert draft.energy == 6 and draft.warning_signs == ("body",)
@@ -478,13 +509,13 @@ def test_a_failed_skip_keeps_the_window_and_the_draft(qtbot, paths: Paths) -> No
     win = make(qtbot, paths, clock=clock, journal=journal, save=disk.save)
     with qtbot.waitExposed(win):
         win.show()
-    win.fields["body"].setPlainText("tight shoulders")
+    win.fields["body"].setText("tight shoulders")
     skipped: list[bool] = []
     win.skipped.connect(lambda: skipped.append(True))
 
     qtbot.mouseClick(win.skip_button, Qt.MouseButton.LeftButton)
     assert win.isVisible() and win.error.isVisible() and win.error.text() == FULL
-    assert win.fields["body"].toPlainText() == "tight shoulders"
+    assert win.fields["body"].text() == "tight shoulders"
     draft = DraftStore(paths).load(THURSDAY)
     assert draft is not None and draft.body == "tight shoulders"
     assert reflections(paths) == [] and skipped == []
@@ -579,7 +610,7 @@ def test_every_state_is_translated_and_nothing_is_cut_off(qtbot, paths: Paths) -
     # a plain day (no week), with today's glimmers and one from the jar
     plain = make(qtbot, paths, clock=clock, journal=journal, settings=Settings(weekly_review_day=2))
     assert not plain.week_due and plain.reminder.isVisibleTo(plain)
-    plain.fields["resilience"].setPlainText(typed[2])
+    plain.fields["resilience"].setText(typed[2])
     assert _walk(qtbot, plain, typed) == []
     plain.close()
 

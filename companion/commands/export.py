@@ -1,4 +1,6 @@
-"""`companion export --format json|csv|md [--out PATH]`.
+"""`companion export --format json|csv|md [--out PATH]`, and
+`companion export --supervision [--since DATE]`: the one-page Markdown summary to take to
+supervision (`companion.core.supervision`: only what was marked, and counts).
 
 What could not be read (a year set aside as damaged, records of the wrong shape) is said
 on stderr, one line each, and the exit status is 1: the export holds everything that could
@@ -27,16 +29,30 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=_("export the journal as JSON, CSV or Markdown"),
         description=_(
             "Export the journal. json: everything, to stdout or --out FILE. "
-            "csv: one file per record type into the --out folder. md: a readable journal by day."
+            "csv: one file per record type into the --out folder. md: a readable journal by day. "
+            "--supervision: one Markdown page for supervision with only what you marked to "
+            "bring, the check-in in words and the heavy share of sessions."
         ),
     )
-    p.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    p.add_argument("--format", choices=("json", "csv", "md"), default=None)
     p.add_argument("--out", metavar="PATH", help=_("file (json, md) or folder (csv)"))
+    p.add_argument(
+        "--supervision",
+        action="store_true",
+        help=_("a one-page summary for supervision: only what you marked, and counts"),
+    )
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help=_("with --supervision: from this day on (YYYY-MM-DD; default 30 days ago)"),
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from companion.commands._common import open_journal
+
+    _check_supervision(args)
 
     with open_journal(args, any_size=True, quiet=True) as journal:
         records = journal.all()
@@ -70,7 +86,14 @@ def _write(args: argparse.Namespace, records: list[Record]) -> int:
             ).format(n=len(records), files=len(files), folder=folder)
         )
         return 0
-    if args.format == "json":
+    if args.supervision:
+        from companion.commands._common import settings_from
+        from companion.core import supervision
+
+        today = SystemClock().now().date()
+        limit = settings_from(args).heavy_limit_percent
+        text = supervision.to_markdown(records, today, limit, since=args.since_date)
+    elif args.format == "json":
         text = export.to_json(records, SystemClock().now())
     else:
         text = export.to_markdown(records, titles=_titles())
@@ -88,6 +111,30 @@ def _write(args: argparse.Namespace, records: list[Record]) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _check_supervision(args: argparse.Namespace) -> None:
+    """--supervision writes Markdown; --since goes with it. Sets `args.since_date`."""
+    from datetime import date
+
+    from companion.cli import UserError
+
+    args.since_date = None
+    if not args.supervision:
+        if args.since:
+            raise UserError(_("--since goes with --supervision"))
+        args.format = args.format or "json"
+        return
+    if args.format not in (None, "md"):
+        raise UserError(_("--supervision writes Markdown: use --format md, or leave it out"))
+    args.format = "md"
+    if args.since:
+        try:
+            args.since_date = date.fromisoformat(args.since)
+        except ValueError:
+            raise UserError(
+                _("--since {value!r}: give a date as YYYY-MM-DD").format(value=args.since)
+            ) from None
 
 
 def _titles() -> dict[str, str]:

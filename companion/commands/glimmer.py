@@ -24,6 +24,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default="",
         help=_("where you felt it, comma-separated: {places}").format(places=", ".join(FELT_IN)),
     )
+    p.add_argument(
+        "--supervision",
+        action="store_true",
+        help=_("mark it to bring to supervision (companion export --format md --supervision)"),
+    )
     p.set_defaults(func=run)
 
 
@@ -61,7 +66,14 @@ def run(args: argparse.Namespace) -> int:
 
     with open_journal(args, quiet=True) as journal:
         try:
-            journal.add(GlimmerRecord(at=SystemClock().now(), text=text, felt_in=felt))
+            journal.add(
+                GlimmerRecord(
+                    at=SystemClock().now(),
+                    text=text,
+                    felt_in=felt,
+                    for_supervision=args.supervision,
+                )
+            )
         except JournalError as exc:  # locked too long, a file too large: one line
             flush_notices(journal, besides=str(exc))  # what happened first, said once
             raise UserError(_("the glimmer was not saved: {reason}").format(reason=exc)) from None

@@ -12,7 +12,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "reflect",
         help=_("open the end-of-day reflection"),
         description=_(
-            "Open the end-of-day reflection: a look at today, three short questions "
+            "Open the end-of-day reflection: a look at today, a few short optional lines "
             "and a check-in. The running app opens it; with none running, it opens here."
         ),
     )

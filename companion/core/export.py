@@ -122,10 +122,11 @@ def _practice_line(p: PracticeRecord, name: str) -> str:
 
 def _glimmer_line(g: GlimmerRecord) -> str:
     head = "**" + _("Glimmer, {time}:").format(time=hm(g.at)) + "** "
+    mark = " *" + _("(to bring to supervision)") + "*" if g.for_supervision else ""
     if not g.felt_in:
-        return head + g.text
+        return head + g.text + mark
     places = ", ".join(felt_in_label(place) for place in g.felt_in)
-    return head + _("{text} (felt in: {places})").format(text=g.text, places=places)
+    return head + _("{text} (felt in: {places})").format(text=g.text, places=places) + mark
 
 
 def to_markdown(records: Sequence[Record], titles: dict[str, str] | None = None) -> str:
@@ -183,12 +184,21 @@ def _reflection_lines(ref: ReflectionRecord) -> list[str]:
     if ref.skipped:
         return ["*" + _("Reflection skipped today.") + "*", ""]
     out = ["### " + _("Reflection"), ""]
+    if ref.for_supervision:
+        out += ["*" + _("Marked to bring to supervision.") + "*", ""]
+    if ref.went_well:
+        out += [_("What went well, and my part in it: {text}").format(text=ref.went_well), ""]
     if ref.resilience:
         out += [_("A moment of resilience I witnessed: {text}").format(text=ref.resilience), ""]
-    if ref.body:
-        out += [_("Where I felt it: {text}").format(text=ref.body), ""]
+    felt = [felt_in_label(place) for place in ref.felt_in] + ([ref.body] if ref.body else [])
+    if felt:
+        out += [_("Where I felt it: {text}").format(text="; ".join(felt)), ""]
     if ref.did_well:
         out += [_("Something I did well: {text}").format(text=ref.did_well), ""]
+    if ref.set_down:
+        out += [_("What I set down: {text}").format(text=ref.set_down), ""]
+    if ref.keeps_me:
+        out += [_("What keeps me in this work: {text}").format(text=ref.keeps_me), ""]
     sliders = []
     if ref.still_with_me is not None:
         sliders.append(

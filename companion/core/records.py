@@ -19,7 +19,16 @@ from companion.i18n import N_, _
 OUTCOMES = ("taken", "snoozed", "skipped", "ignored", "missed")
 GLIMMER_SOURCES = ("after-session", "anytime", "reflection")
 FELT_IN = ("chest", "shoulders", "belly", "face", "hands", "whole body")
-WARNING_FAMILIES = ("intrusion", "avoidance", "emotional-shift", "body")
+WARNING_FAMILIES = (
+    "intrusion",
+    "avoidance",
+    "emotional-shift",
+    "body",
+    "hyperarousal",  # on guard, scanning, hard to switch off
+    "worldview",  # the world less safe, people less trustworthy (vicarious trauma)
+)
+# Where the reflection's moment was felt: the glimmer's places, and two honest answers.
+REFLECTION_FELT_IN = (*FELT_IN, "not sure", "numb")
 SUPERVISION_ANSWERS = ("yes", "no", "not-needed")
 
 # How a felt-in place is shown: the journal keeps the English key above, so a record reads
@@ -31,6 +40,8 @@ _FELT_IN_WORDS = {
     "face": N_("face"),
     "hands": N_("hands"),
     "whole body": N_("whole body"),
+    "not sure": N_("not sure"),
+    "numb": N_("numb"),
 }
 
 
@@ -118,9 +129,13 @@ class ReflectionRecord(Record):
     """The end-of-day reflection and its check-in (0-10 sliders, warning-sign families)."""
 
     kind: ClassVar[str] = "reflection"
+    went_well: str = ""  # what went well today, and your part in it (Three Good Things)
     resilience: str = ""
+    felt_in: tuple[str, ...] = ()  # REFLECTION_FELT_IN keys
     body: str = ""
-    did_well: str = ""
+    did_well: str = ""  # the old "one thing you did well": read, no longer asked
+    set_down: str = ""  # a word to set down before going home
+    keeps_me: str = ""  # the monthly "what keeps you in this work?"
     still_with_me: int | None = None
     energy: int | None = None
     connected: int | None = None

@@ -1,4 +1,5 @@
-"""The glimmer prompt: one question, one line, optional "felt it in..." chips.
+"""The glimmer prompt: one question, one line, optional "felt it in..." chips, and a
+"Bring to supervision" box (the glimmer then goes into `companion export --supervision`).
 
 A glimmer (Deb Dana's word) is a small moment of safety or connection. The question's
 wording rotates so it stays fresh, but it is always a single question, and it is always
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -146,6 +148,16 @@ class GlimmerDialog(QDialog):
             self.chips[place] = chip
         layout.addLayout(_chip_rows(list(self.chips.values()), em))
 
+        layout.addSpacing(int(em * 0.2))
+        self.for_supervision = QCheckBox(_("Bring to supervision"))
+        self.for_supervision.setObjectName("for-supervision")
+        kit.named(
+            self.for_supervision,
+            _("Bring to supervision"),
+            _("Marks this glimmer for your supervision summary"),
+        )
+        layout.addWidget(self.for_supervision)
+
         self.error = kit.error_line(_("Why the glimmer was not saved"))
         layout.addWidget(self.error)
 
@@ -172,6 +184,7 @@ class GlimmerDialog(QDialog):
         order: Sequence[QWidget] = [
             self.text_edit,
             *self.chips.values(),
+            self.for_supervision,
             self.save_button,
             self.skip_button,
         ]
@@ -215,6 +228,7 @@ class GlimmerDialog(QDialog):
             source=self.source,
             felt_in=self.felt_in(),
             practice_id=self._practice_id,
+            for_supervision=self.for_supervision.isChecked(),
         )
         saved = self._save(record)
         if not saved:
@@ -262,7 +276,12 @@ def make_glimmer_record(
         return None
     text, felt = result
     return GlimmerRecord(
-        at=clock.now(), text=text, source=dialog.source, felt_in=felt, practice_id=practice_id
+        at=clock.now(),
+        text=text,
+        source=dialog.source,
+        felt_in=felt,
+        practice_id=practice_id,
+        for_supervision=dialog.for_supervision.isChecked(),
     )
 
 

@@ -11,7 +11,10 @@ near its buttons, keeps every word on screen and in the draft, and Save simply w
 again once the disk does. Its pieces (sliders, tiles, the week) are in
 `companion.ui.reflection_parts`.
 
-Signals: `saved(ReflectionRecord)`, `skipped()`, `closed()`.
+Signals: `saved(ReflectionRecord)`, `skipped()`, `closed()`, and
+`support_requested()` when the person follows "If today was a lot…" (in the footer, and
+in the gentle note): the app opens its Support window then. The window itself shows no
+contacts and assesses nothing.
 """
 
 from __future__ import annotations
@@ -23,15 +26,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -39,21 +39,19 @@ from PySide6.QtWidgets import (
 
 from companion.core import insights
 from companion.core.clock import Clock
-from companion.core.drafts import Draft, DraftStore
 from companion.core.journal import Journal
 from companion.core.paths import Paths
 from companion.core.records import GlimmerRecord, NoteShownRecord, Record, ReflectionRecord
+from companion.core.reflection_drafts import ReflectionDraft, ReflectionDraftStore
 from companion.core.settings import Settings
 from companion.core.writer import Save, Saved
 from companion.i18n import _
 from companion.ui import kit, style, text
+from companion.ui.reflection_form import ReflectionForm
 from companion.ui.reflection_parts import (
-    PRIVACY_HINT,
-    QUESTIONS,
-    SLIDERS,
     SUPERVISION_LABELS,
-    WARNING_LABELS,
-    Slider,
+    SUPPORT_LINK,
+    SUPPORT_NAME,
     WeekBox,
     glance_tiles,
     glimmers_html,
@@ -77,6 +75,7 @@ class ReflectionWindow(QWidget):
     saved = Signal(object)  # ReflectionRecord
     skipped = Signal()
     closed = Signal()
+    support_requested = Signal()  # "If today was a lot…": the app shows its Support window
 
     def __init__(
         self,
@@ -98,7 +97,7 @@ class ReflectionWindow(QWidget):
         self.paths = paths
         self._save = save
         self.day = clock.now().date()
-        self.drafts = DraftStore(paths)
+        self.drafts = ReflectionDraftStore(paths)
         self._live = (today_sessions, today_heavy)
         self._rng = rng or random.Random()  # noqa: S311 (which glimmer to recall)
         self._finished = False
@@ -120,6 +119,7 @@ class ReflectionWindow(QWidget):
             settings.weekly_review_day,
             [r for r in recent if isinstance(r, ReflectionRecord)],
         )
+        self.monthly = insights.first_of_the_month(self._reflections(), self.day)
         self._build()
         self._fill_glance()
         self._fill_reminder()
@@ -196,6 +196,10 @@ class ReflectionWindow(QWidget):
         )
         n.addWidget(self.note_text)
         note_row = QHBoxLayout()
+        self.note_support = kit.link_button(_(SUPPORT_LINK), _(SUPPORT_NAME))
+        self.note_support.setObjectName("link")
+        self.note_support.clicked.connect(self.support_requested)
+        note_row.addWidget(self.note_support)
         note_row.addStretch(1)
         self.note_dismiss = kit.button(_("Thank you, hide this"), _("Hide the gentle note"))
         self.note_dismiss.clicked.connect(self._dismiss_note)
@@ -204,60 +208,17 @@ class ReflectionWindow(QWidget):
         col.addWidget(self.note_frame)
 
         # The form
-        self.form = QWidget()
-        f = QVBoxLayout(self.form)
-        f.setContentsMargins(0, 0, 0, 0)
-        f.setSpacing(8)
-        f.addWidget(self._heading(_("A few moments for you")))
-        self.fields: dict[str, QPlainTextEdit] = {}
-        for key, question in QUESTIONS:
-            label = QLabel(_(question))
-            label.setWordWrap(True)
-            edit = QPlainTextEdit()
-            edit.setObjectName(f"q-{key}")
-            edit.setTabChangesFocus(True)
-            edit.setAccessibleName(_(question))
-            edit.setAccessibleDescription(_(PRIVACY_HINT))
-            lines = 2.6
-            edit.setFixedHeight(int(edit.fontMetrics().lineSpacing() * lines + 14))
-            label.setBuddy(edit)
-            f.addWidget(label)
-            f.addWidget(edit)
-            self.fields[key] = edit
-        f.addWidget(kit.hint(_(PRIVACY_HINT)))
-
-        f.addSpacing(6)
-        f.addWidget(self._heading(_("A quick check-in")))
-        self.sliders: dict[str, Slider] = {}
-        sliders = QGridLayout()
-        sliders.setHorizontalSpacing(10)
-        sliders.setVerticalSpacing(4)
-        sliders.setColumnStretch(1, 1)
-        for i, (key, question, low, high) in enumerate(SLIDERS):
-            s = Slider(key, _(question), _(low), _(high))
-            s.setParent(self)
-            s.place(sliders, 2 * i)
-            if i:
-                sliders.setRowMinimumHeight(2 * i, self.fontMetrics().height() + 10)
-            s.label.setContentsMargins(0, 6 if i else 0, 0, 0)
-            self.sliders[key] = s
-        f.addLayout(sliders)
-        f.addSpacing(4)
-        noticed = QLabel(_("Noticed today? Tick any that fit."))
-        noticed.setWordWrap(True)
-        f.addWidget(noticed)
-        self.checks: dict[str, QCheckBox] = {}
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(4)
-        for i, (key, label_text) in enumerate(WARNING_LABELS):
-            box = QCheckBox(_(label_text))
-            box.setObjectName(f"w-{key}")
-            box.setAccessibleName(_(label_text))
-            box.setAccessibleDescription(_("a warning sign to notice, not a score"))
-            grid.addWidget(box, i, 0)
-            self.checks[key] = box
-        f.addLayout(grid)
+        self.form = ReflectionForm(
+            monthly=self.monthly,
+            proqol=self.monthly and self.settings.proqol_reminder,
+            owner=self,
+        )
+        self.fields, self.chips = self.form.fields, self.form.chips
+        self.sliders, self.checks = self.form.sliders, self.form.checks
+        self.for_supervision = self.form.for_supervision
+        self.form.submitted.connect(self._save_shortcut)
+        f = self.form.layout()
+        assert isinstance(f, QVBoxLayout)
 
         # The week, on the weekly day
         self.supervision_group = QButtonGroup(self)
@@ -315,6 +276,12 @@ class ReflectionWindow(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.close_button)
         bar_col.addLayout(row)
+        footer = QHBoxLayout()
+        self.support_link = kit.link_button(_(SUPPORT_LINK), _(SUPPORT_NAME))
+        self.support_link.clicked.connect(self.support_requested)
+        footer.addWidget(self.support_link)
+        footer.addStretch(1)
+        bar_col.addLayout(footer)
         outer.addWidget(bar)
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self._save_shortcut)
@@ -326,12 +293,11 @@ class ReflectionWindow(QWidget):
         return kit.named(kit.heading(title, level=2), title)
 
     def _set_tab_order(self) -> None:
-        chain: list[QWidget] = [self.note_text, self.note_dismiss]
-        chain += [self.fields[k] for k, _q in QUESTIONS]
-        chain += [self.sliders[k].slider for k, *_rest in SLIDERS]
-        chain += [self.checks[k] for k, _w in WARNING_LABELS]
+        chain: list[QWidget] = [self.note_text, self.note_support, self.note_dismiss]
+        chain += self.form.focus_order()
         chain += [self.supervision[k] for k, _s in SUPERVISION_LABELS if k in self.supervision]
         chain += [self.glimmer_button, self.skip_button, self.save_button, self.close_button]
+        chain.append(self.support_link)
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -415,37 +381,29 @@ class ReflectionWindow(QWidget):
         if self._finished:
             self.close()
         else:
-            self.fields["resilience"].setFocus()
+            self.fields["went_well"].setFocus()
 
     # --- draft -----------------------------------------------------------------------------
 
     def _wire_draft(self) -> None:
-        for edit in self.fields.values():
-            edit.textChanged.connect(self._changed)
-        for s in self.sliders.values():
-            s.changed.connect(self._changed)
-        for box in self.checks.values():
-            box.toggled.connect(self._changed)
+        self.form.changed.connect(self._changed)
         self.supervision_group.buttonToggled.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
         if not self._finished:
             self._draft_timer.start()
 
-    def draft(self) -> Draft:
+    def draft(self) -> ReflectionDraft:
         """What the form holds now."""
         chosen = [k for k, rb in self.supervision.items() if rb.isChecked()]
-        return Draft(
+        restored = getattr(self, "restored", None)
+        base = ReflectionDraft(
             day=self.day,
-            resilience=self.fields["resilience"].toPlainText().strip(),
-            body=self.fields["body"].toPlainText().strip(),
-            did_well=self.fields["did_well"].toPlainText().strip(),
-            still_with_me=self.sliders["still_with_me"].value(),
-            energy=self.sliders["energy"].value(),
-            connected=self.sliders["connected"].value(),
-            warning_signs=tuple(k for k, _w in WARNING_LABELS if self.checks[k].isChecked()),
             supervision=chosen[0] if chosen else None,
+            did_well=restored.did_well if restored is not None else "",
+            keeps_me=restored.keeps_me if restored is not None else "",
         )
+        return self.form.draft(base)
 
     def save_draft(self) -> None:
         self._draft_timer.stop()
@@ -467,28 +425,24 @@ class ReflectionWindow(QWidget):
             earlier = insights.saved_reflections(self._recent).get(self.day)
             if earlier is None:
                 return
-            draft = Draft(
+            draft = ReflectionDraft(
                 day=self.day,
+                went_well=earlier.went_well,
                 resilience=earlier.resilience,
+                felt_in=earlier.felt_in,
                 body=earlier.body,
                 did_well=earlier.did_well,
+                set_down=earlier.set_down,
+                keeps_me=earlier.keeps_me,
                 still_with_me=earlier.still_with_me,
                 energy=earlier.energy,
                 connected=earlier.connected,
                 warning_signs=earlier.warning_signs,
                 supervision=earlier.supervision,
+                for_supervision=earlier.for_supervision,
             )
         self.restored = draft
-        self.fields["resilience"].setPlainText(draft.resilience)
-        self.fields["body"].setPlainText(draft.body)
-        self.fields["did_well"].setPlainText(draft.did_well)
-        for edit in self.fields.values():
-            edit.moveCursor(QTextCursor.MoveOperation.End)  # go on where you left off
-        self.sliders["still_with_me"].set_value(draft.still_with_me)
-        self.sliders["energy"].set_value(draft.energy)
-        self.sliders["connected"].set_value(draft.connected)
-        for key, box in self.checks.items():
-            box.setChecked(key in draft.warning_signs)
+        self.form.fill(draft)
         if draft.supervision in self.supervision:
             self.supervision[draft.supervision].setChecked(True)
 
@@ -506,14 +460,19 @@ class ReflectionWindow(QWidget):
         record = ReflectionRecord(
             at=self.clock.now(),
             day=self.day,
+            went_well=d.went_well,
             resilience=d.resilience,
+            felt_in=d.felt_in,
             body=d.body,
             did_well=d.did_well,
+            set_down=d.set_down,
+            keeps_me=d.keeps_me,
             still_with_me=d.still_with_me,
             energy=d.energy,
             connected=d.connected,
             warning_signs=d.warning_signs,
             supervision=d.supervision if self.week_due else None,
+            for_supervision=d.for_supervision,
         )
         if not self._saved(self._save(record)):
             return None
@@ -583,7 +542,7 @@ class ReflectionWindow(QWidget):
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         if not self._finished:
-            focus = self.note_dismiss if self.note_frame.isVisible() else self.fields["resilience"]
+            focus = self.note_dismiss if self.note_frame.isVisible() else self.fields["went_well"]
             QTimer.singleShot(0, focus, focus.setFocus)  # dropped if closed first
 
     def closeEvent(self, event: QCloseEvent) -> None:

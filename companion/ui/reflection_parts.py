@@ -33,11 +33,26 @@ from companion.ui import kit, style, text
 
 PROQOL_URL = "https://proqol.org"
 
+# (key, question, placeholder): one line each, all optional. What went well and your part
+# in it is Three Good Things (Sexton & Adair 2019); the word to set down follows the NHS
+# "Going Home" checklist.
 QUESTIONS = (
-    ("resilience", N_("What moment of resilience did you witness today?")),
-    ("body", N_("Where and how did you feel it in your body?")),
-    ("did_well", N_("One thing you did well today")),
+    ("went_well", N_("What went well today, and your part in it?"), N_("A line, if you like")),
+    (
+        "resilience",
+        N_("A moment of resilience you witnessed today, if any, big or small?"),
+        N_("Some days hold none; that is fine"),
+    ),
+    ("body", N_("Where did you feel it?"), N_("How it felt, in a few words, if you like")),
+    (
+        "set_down",
+        N_("Anything to set down before you go? (a word, no details)"),
+        N_("One word is enough"),
+    ),
 )
+KEEPS_ME = N_("Once a month: what keeps you in this work?")
+SUPPORT_LINK = N_("If today was a lot…")
+SUPPORT_NAME = N_("If today was a lot: people you chose and lines for support")
 SLIDERS = (
     (
         "still_with_me",
@@ -53,6 +68,8 @@ WARNING_LABELS = (
     ("avoidance", N_("Dreading or steering away from some material")),
     ("emotional-shift", N_("Feeling numb, irritable or helpless")),
     ("body", N_("In the body: sleep, headaches, tension, tiredness")),
+    ("hyperarousal", N_("On guard: scanning for exits, hard to switch off")),
+    ("worldview", N_("The world seeming less safe, or people less trustworthy")),
 )
 SUPERVISION_LABELS = (
     ("yes", N_("Yes")),
