@@ -140,7 +140,7 @@ def render(qtbot, win: HistoryWindow) -> None:  # type: ignore[no-untyped-def]
 def test_renders_with_little_data(qtbot, paths: Paths, days: int) -> None:  # type: ignore[no-untyped-def]
     win = make(qtbot, paths, days)
     render(qtbot, win)
-    assert set(win.cards) == {"practice", "checkin", "breaks", "heavy", "glimmers", "activation"}
+    assert set(win.cards) == {"practice", "checkin", "breaks", "heavy", "glimmers", "wired", "flat"}
     if days == 0:
         assert win.current.is_empty
         assert "Nothing recorded" in win.summary.text()
@@ -195,10 +195,15 @@ def test_the_week_view_numbers(qtbot, paths: Paths) -> None:  # type: ignore[no-
     assert "your limit 40%: 40%" in heavy
     breaks = win.cards["breaks"].chart.accessibleDescription()
     assert "Offered. Monday 2 March: 6" in breaks and "Taken. Monday 2 March: 3" in breaks
-    activation = win.cards["activation"]
-    assert activation.spec.labels == ["Box breathing", "Muscle relaxation (4 groups)"]
-    assert "Box breathing (44 ratings): 3.0" in activation.chart.accessibleDescription()
-    assert "5 rated sessions" in activation.note.text()
+    wired = win.cards["wired"]  # 0-10 starts of 6 that came down 2 or 3: they helped
+    assert wired.spec.labels == ["Box breathing", "Muscle relaxation (4 groups)"]
+    assert "Box breathing: helped 44 of 44 times: 100%" in wired.chart.accessibleDescription()
+    assert (
+        "Shown from 5 starts." in wired.note.text()
+        and "from 6 or more, down 2" in wired.note.text()
+    )
+    assert win.cards["flat"].isHidden()  # no one-tap check-ins yet: said in one line
+    assert "What helped when you came in flat" in win.not_charted.text()
     assert not win.next_button.isEnabled() and not win.now_button.isEnabled()
     win.step(-1)
     assert win.next_button.isEnabled() and win.now_button.isEnabled()
@@ -209,9 +214,9 @@ def test_the_week_view_numbers(qtbot, paths: Paths) -> None:  # type: ignore[no-
 
 def test_few_ratings_are_gathering_not_shown(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     win = make(qtbot, paths, 3)  # Wednesday to Friday: 3 pmr-4 ratings, 6 box-5 ratings
-    activation = win.cards["activation"]
-    assert activation.spec.labels == ["Box breathing"]
-    assert "Muscle relaxation (4 groups) (3 of 5)" in activation.note.text()
+    wired = win.cards["wired"]
+    assert wired.spec.labels == ["Box breathing"]
+    assert "Muscle relaxation (4 groups) (3 of 5)" in wired.note.text()
 
 
 def test_show_as_table(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
@@ -361,7 +366,8 @@ def test_the_window_shows_before_the_history_is_read(qtbot, paths: Paths, monkey
             "breaks",
             "heavy",
             "glimmers",
-            "activation",
+            "wired",
+            "flat",
         }
         practice = win.cards["practice"].chart
         assert practice.accessibleDescription() == "Practice minutes per day. Loading…"
@@ -374,7 +380,10 @@ def test_the_window_shows_before_the_history_is_read(qtbot, paths: Paths, monkey
     jar_loaded(qtbot, win)
     assert win.current is not None and win.current.period == THIS_WEEK
     assert "Monday 2 March: 15 min" in practice.accessibleDescription()
-    assert win.summary.text().startswith("75 min of practice on 5 days")
+    assert win.summary.text() == (
+        "This week: 30 sessions, 7 heavy (23%, your limit 40%). You took 15 of 30 offered "
+        "breaks. You practised for 75 min on 5 days. 5 glimmers noted."
+    )
     assert win.cards["practice"].height() == height  # the numbers came in, nothing moved
     assert win.jar.model.rowCount() == 22
 

@@ -280,23 +280,6 @@ def _day_sessions(day: date, hours=(9, 10, 11, 13, 14, 15, 16)) -> list[S]:
     return [S(at(day, h), at(day, h, 50)) for h in hours]
 
 
-# --- activation drop --------------------------------------------------------------------------
-
-
-def test_activation_drop_needs_five_ratings() -> None:
-    day = FRIDAY
-    rated = [practice(day, 9, before=7, after=3, ex="box-5") for _ in range(4)]
-    shown, pending = insights.activation_drops(rated)
-    assert shown == () and pending == (("box-5", 4),)
-    rated.append(practice(day, 10, before=6, after=4, ex="box-5"))
-    rated += [practice(day, 11, before=5, after=4, ex="pmr-4") for _ in range(5)]
-    rated.append(practice(day, 12, before=5, ex="pmr-4"))  # no "after": not a rating
-    shown, pending = insights.activation_drops(rated)
-    assert [(d.exercise, d.ratings) for d in shown] == [("box-5", 5), ("pmr-4", 5)]
-    assert shown[0].mean_drop == pytest.approx((4 * 4 + 2) / 5)
-    assert shown[1].mean_drop == 1.0 and pending == ()
-
-
 # --- history ----------------------------------------------------------------------------------
 
 
@@ -339,7 +322,7 @@ def test_history_series_for_a_week_and_a_month() -> None:
     assert h.sessions_per_week[-1] == 4 * 4 + 8
     assert h.heavy_share_per_week[-1] == pytest.approx(100 * 3 / 24)
     assert h.heavy_share_per_week[0] is None
-    assert [d.exercise for d in h.activation] == ["box-5"] and not h.is_empty
+    assert not h.is_empty
 
     month = insights.history(records, insights.period_containing("month", monday), 50)
     assert len(month.days) == 31 and len(month.weeks) == 6

@@ -21,10 +21,9 @@ The rules, in one place (each has a test at its boundary):
 * **History** (`history`): weeks start on Monday; the week view shows its seven
   days and, for the per-week charts, the eight weeks ending with it; the month
   view shows the calendar month and the weeks that touch it.
-* **Activation drop** per practice: mean of (before - after) over practices with
-  both ratings in the 365 days up to the end of the view; a practice is shown only
-  from `ACTIVATION_MIN_RATINGS` (5) rated sessions, so one good afternoon does not
-  crown a practice. Fewer are listed as pending with their count.
+* **What helped** is no longer a mean fall in activation (it rewarded numbness):
+  `companion.core.lookback.what_helped` reads it per starting state, over the
+  `ACTIVATION_DAYS` (365) days up to the end of the view.
 * **The pattern note** (`pattern_note`): patterns, not verdicts. It may show when
   "still with me" was 7 or more on at least 4 of the last 7 saved reflections (from
   the last 21 days, so an old stretch does not surface months later), or when two
@@ -56,7 +55,6 @@ from companion.i18n import _, ngettext
 CHECKINS: tuple[str, ...] = ("still_with_me", "energy", "connected")
 """The three 0-10 check-in sliders, by `ReflectionRecord` field name."""
 
-ACTIVATION_MIN_RATINGS = 5
 ACTIVATION_DAYS = 365
 PATTERN_LAST = 7
 PATTERN_HIGH = 7
@@ -358,6 +356,14 @@ def pattern_note(
     return signals if signals.still_with_me or signals.warning_signs else None
 
 
+def first_of_the_month(reflections: Iterable[ReflectionRecord], today: date) -> bool:
+    """Is today's the month's first reflection? The monthly "what keeps you in this
+    work?" and the opt-in ProQOL line show then, and so once a month: a reflection saved
+    or skipped on an earlier day of this month holds them back (today's, reopened, not)."""
+    start = today.replace(day=1)
+    return not any(start <= r.on < today for r in reflections)
+
+
 # --- the glimmer jar ------------------------------------------------------------------------
 
 
@@ -426,15 +432,8 @@ def period_weeks(period: Period) -> list[date]:
 
 
 def history_range(period: Period) -> tuple[date, date]:
-    """The dates whose records `history` needs (apart from the activation ratings)."""
+    """The dates whose records `history` needs (what helped reads `ACTIVATION_DAYS`)."""
     return min(period.start, period_weeks(period)[0]), period.end
-
-
-@dataclass(frozen=True)
-class PracticeDrop:
-    exercise: str
-    mean_drop: float  # mean of before - after; positive = calmer after
-    ratings: int
 
 
 @dataclass(frozen=True)
@@ -452,8 +451,6 @@ class History:
     break_labels: tuple[date, ...]  # days in the week view, Mondays in the month view
     breaks_offered: tuple[int, ...]
     breaks_taken: tuple[int, ...]
-    activation: tuple[PracticeDrop, ...]  # most lowering first
-    activation_pending: tuple[tuple[str, int], ...]  # (exercise, rated so far) below the bar
 
     @property
     def is_empty(self) -> bool:
@@ -466,39 +463,16 @@ class History:
         )
 
 
-def activation_drops(
-    practices: Iterable[PracticeRecord], *, min_ratings: int = ACTIVATION_MIN_RATINGS
-) -> tuple[tuple[PracticeDrop, ...], tuple[tuple[str, int], ...]]:
-    """(practices with enough ratings, most lowering first; (exercise, count) still below)."""
-    drops: dict[str, list[int]] = defaultdict(list)
-    for p in practices:
-        if p.rating_before is not None and p.rating_after is not None:
-            drops[p.exercise].append(p.rating_before - p.rating_after)
-    shown = [
-        PracticeDrop(exercise=ex, mean_drop=sum(v) / len(v), ratings=len(v))
-        for ex, v in drops.items()
-        if len(v) >= min_ratings
-    ]
-    shown.sort(key=lambda d: (-d.mean_drop, d.exercise))
-    pending = sorted((ex, len(v)) for ex, v in drops.items() if len(v) < min_ratings)
-    return tuple(shown), tuple(pending)
-
-
 def history(
     records: Iterable[Record],
     period: Period,
     limit_percent: int,
     *,
-    rated: Iterable[PracticeRecord] | None = None,
     today: date | None = None,
     live_sessions: int | None = None,
     live_heavy: int | None = None,
 ) -> History:
-    """The chart series for `period` from records covering `history_range(period)`.
-
-    `rated` are the practices for the activation chart (by default those in `records`);
-    the window passes the 365 days up to the period's end.
-    """
+    """The chart series for `period` from records covering `history_range(period)`."""
     items = list(records)
     days = period.days
     weeks = period_weeks(period)
@@ -534,8 +508,6 @@ def history(
         off = [sum(offered[w + timedelta(days=n)] for n in range(7)) for w in weeks]
         tak = [sum(taken[w + timedelta(days=n)] for n in range(7)) for w in weeks]
 
-    practices = rated if rated is not None else (r for r in items if isinstance(r, PracticeRecord))
-    shown, pending = activation_drops(practices)
     return History(
         period=period,
         limit_percent=limit_percent,
@@ -555,8 +527,6 @@ def history(
         break_labels=tuple(labels),
         breaks_offered=tuple(off),
         breaks_taken=tuple(tak),
-        activation=shown,
-        activation_pending=pending,
     )
 
 

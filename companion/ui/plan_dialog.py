@@ -1,5 +1,10 @@
 """Today's plan: the day's sessions, the breaks between them and the reflection time.
 
+It looks ahead: a heavy session right after another heavy one, and a heavy session with
+no break before the next session, carry a mark ("▲", with words beside it and an
+accessible text, never colour alone), and a line under the summary says what the mark
+means. Marks only: it invites, it does not change the plan.
+
 A read-only view. `plan` is duck-typed (see `companion.core.day.PlanLike`): `.date`,
 `.sessions` (each `.start .end .heavy`), `.breaks` (each `.start .end .minutes
 .exercise .after_heavy`) and `.reflection_at`. Times are shown in local time, as
@@ -9,7 +14,8 @@ nothing else reaches the plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +77,46 @@ def summary_line(plan: Any) -> str:
     return line
 
 
+MARK = "▲"
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What Today's plan marks on a heavy session."""
+
+    after_heavy: bool = False  # the session before it was heavy too: back to back
+    no_break_after: bool = False  # another session follows with no break between
+
+    def __bool__(self) -> bool:
+        return self.after_heavy or self.no_break_after
+
+
+def heavy_marks(sessions: Sequence[Any], breaks: Sequence[Any]) -> list[Marks]:
+    """One `Marks` per session, in the order given. A heavy session is marked when the
+    session before it was heavy too (back-to-back heavy work), and when another session
+    follows it with no break planned between them. The day's last session is not marked:
+    the day ends there."""
+    order = sorted(range(len(sessions)), key=lambda i: sessions[i].start)
+    out = [Marks()] * len(sessions)
+    for pos, i in enumerate(order):
+        s = sessions[i]
+        if not s.heavy:
+            continue
+        before = sessions[order[pos - 1]] if pos else None
+        after = sessions[order[pos + 1]] if pos + 1 < len(order) else None
+        no_break = after is not None and not any(s.end <= b.start < after.start for b in breaks)
+        out[i] = Marks(after_heavy=before is not None and before.heavy, no_break_after=no_break)
+    return out
+
+
+def _mark_words(m: Marks) -> str:
+    if m.after_heavy and m.no_break_after:
+        return _("heavy in a row, no break after")
+    if m.after_heavy:
+        return _("heavy in a row")
+    return _("no break after")
+
+
 class _RoomyRows(QStyledItemDelegate):
     """Rows with room to breathe (1.7 lines high, a gap between columns), in font units."""
 
@@ -113,6 +159,23 @@ class PlanDialog(QDialog):
         self.summary.setAccessibleName(_("Summary"))
         layout.addWidget(self.summary)
 
+        self.marks = heavy_marks(list(plan.sessions), list(plan.breaks))
+        self.ahead = kit.hint()  # what the ▲ means, only on a day that has one
+        self.ahead.setAccessibleName(_("Looking ahead"))
+        marked = sum(1 for m in self.marks if m)
+        if marked:
+            self.ahead.setText(
+                ngettext(
+                    "{mark} {n} heavy session comes right after another heavy one or has "
+                    "no break after it. You might keep a minute for yourself around it.",
+                    "{mark} {n} heavy sessions come right after another heavy one or have "
+                    "no break after them. You might keep a minute for yourself around them.",
+                    marked,
+                ).format(mark=MARK, n=marked)
+            )
+        self.ahead.setVisible(bool(marked))
+        layout.addWidget(self.ahead)
+
         self.rows = QTreeWidget()
         self.rows.setAccessibleName(_("The day, in order"))
         self.rows.setColumnCount(3)
@@ -146,7 +209,8 @@ class PlanDialog(QDialog):
 
         fm = self.fontMetrics()
         rows = self.rows.topLevelItemCount()
-        lines = 10 if free_day else 9 + 1.8 * rows
+        marked = sum(1 for m in self.marks if m)  # a mark is a second line, and a note
+        lines = 10 if free_day else 9 + 1.8 * rows + marked + 2 * bool(marked)
         columns = sum(self.rows.sizeHintForColumn(c) for c in range(3))
         columns = max(columns, self.rows.header().length())
         margins = layout.contentsMargins()
@@ -166,11 +230,22 @@ class PlanDialog(QDialog):
 
     def _fill(self, plan: Any, colors: style.Colors) -> None:
         entries: list[tuple[datetime, int, QTreeWidgetItem]] = []
-        for s in plan.sessions:
-            item = QTreeWidgetItem(
-                [span(s.start, s.end), _("Session · heavy") if s.heavy else _("Session")]
-            )
+        for s, marks in zip(plan.sessions, self.marks, strict=True):
+            what = _("Session · heavy") if s.heavy else _("Session")
+            spoken = what
+            if marks:
+                # Translators: "Session · heavy", and under it "▲ heavy in a row"
+                what = _("{session}\n{mark} {note}").format(
+                    session=what, mark=MARK, note=_mark_words(marks)
+                )
+                spoken = _("{session}. Marked: {note}.").format(
+                    session=_("Session, heavy"), note=_mark_words(marks)
+                )
+            item = QTreeWidgetItem([span(s.start, s.end), what])
             item.setData(0, Qt.ItemDataRole.UserRole, "session")
+            item.setData(1, Qt.ItemDataRole.AccessibleTextRole, spoken)
+            if marks:
+                item.setToolTip(1, spoken)
             if s.heavy:
                 item.setForeground(1, QBrush(colors.warm))
             entries.append((s.start, 0, item))

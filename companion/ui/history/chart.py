@@ -11,7 +11,7 @@ word it paints or speaks comes translated in its `ChartSpec` or through `_` here
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -77,8 +77,12 @@ class ChartSpec:
     decimals: int = 0
     long_labels: Sequence[str] = field(default=())  # fuller labels for tables and readers
     status: str = ""  # a placeholder ("Loading…"): the frame is drawn, no data, no text
+    zeros: bool = False  # a 0 is a value ("0% heavy"), not an empty day; None is empty
+    value_labels: bool = False  # each bar's value written above it, where they all fit
 
     def is_empty(self) -> bool:
+        if self.zeros:
+            return all(v is None for s in self.series for v in s.values)
         return not any(v for s in self.series for v in s.values if v is not None)
 
     def empty_message(self) -> str:
@@ -212,24 +216,16 @@ class ChartView(QWidget):
     def _paint_vertical(self, p: QPainter) -> None:
         spec = self.spec
         c = style.palette_colors(self)
-        small = style.font(0.85)
-        p.setFont(small)
-        fm = QFontMetricsF(small)
+        p.setFont(style.font(0.85))
+        plot, fm, y_of = self.plot_rect()
+        if plot.width() < 20 or plot.height() < 20:
+            return
         values = [v for s in spec.series for v in s.values if v is not None]
         top = spec.y_max or _nice_max(max([*values, spec.limit or 0.0, 0.0]))
         ticks = _ticks(top)
         top = max(top, ticks[-1])
-        left = max(fm.horizontalAdvance(spec.tick(t)) for t in ticks) + 10
+        left = plot.left()
         legend_h = fm.height() + 6 if len(spec.series) > 1 else 0.0
-        plot = QRectF(left, legend_h + fm.height() / 2, 0, 0)
-        plot.setRight(self.width() - 8)
-        plot.setBottom(self.height() - fm.height() - 8)
-        if plot.width() < 20 or plot.height() < 20:
-            return
-
-        def y_of(v: float) -> float:
-            return plot.bottom() - plot.height() * (v / top if top else 0.0)
-
         # grid and y labels (a placeholder has no scale yet: no numbers)
         for t in ticks:
             y = y_of(t)
@@ -271,9 +267,14 @@ class ChartView(QWidget):
                 width = slot * 0.7 / len(bars)
                 offset = (b - (len(bars) - 1) / 2) * width
             for i, v in enumerate(s.values):
-                if v is None or v <= 0:
+                if v is None or (v <= 0 and not spec.zeros):
                     continue
                 x = plot.left() + slot * (i + 0.5) + offset
+                if v <= 0:  # a real 0: a thin mark on the axis, so it is not a gap
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(color)
+                    p.drawRect(QRectF(x - width / 2, plot.bottom() - 2.5, width, 2.5))
+                    continue
                 rect = QRectF(x - width / 2, y_of(v), width, plot.bottom() - y_of(v))
                 if spec.overlay and b == 0 and len(bars) > 1:
                     soft = QColor(color)
@@ -287,6 +288,8 @@ class ChartView(QWidget):
                 radius = min(3.0, width / 3)
                 path.addRoundedRect(rect, radius, radius)
                 p.drawPath(path)
+        if spec.value_labels and bars:
+            self._paint_values(p, slot, bars[0].values)
         # lines
         for s in spec.series:
             if s.kind != "line":
@@ -315,18 +318,18 @@ class ChartView(QWidget):
             for pt in points:
                 if pt is not None:
                     _marker(p, pt, s.marker, 3.6 if n <= 16 else 2.6)
-        # the limit line
-        if spec.limit is not None:
+        if spec.is_empty() and not spec.status:
+            self._paint_empty(p, self.empty_box(plot, y_of))
+        # the limit line, over everything: an empty chart's words never cover it
+        limit = self.limit_box(fm, plot, y_of)
+        if spec.limit is not None and limit is not None:
             y = y_of(spec.limit)
             pen = QPen(c.warm, 1.6, Qt.PenStyle.DashLine)
             p.setPen(pen)
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            words = spec.limit_label or _("limit")
-            tw = fm.horizontalAdvance(words) + 8
-            box = QRectF(plot.right() - tw, y - fm.height() - 2, tw, fm.height())
-            p.fillRect(box, c.background)
+            p.fillRect(limit, c.background)
             p.setPen(c.warm)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, words)
+            p.drawText(limit, Qt.AlignmentFlag.AlignCenter, spec.limit_label or _("limit"))
         # legend
         if legend_h:
             x = plot.left()
@@ -354,20 +357,86 @@ class ChartView(QWidget):
                 p.setPen(c.text)
                 p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), s.name)
                 x += fm.horizontalAdvance(s.name) + 18
-        if spec.is_empty() and not spec.status:
-            self._paint_empty(p, plot)
 
-    def _paint_empty(self, p: QPainter, plot: QRectF) -> None:
+    # where things go (tests look at these too) ------------------------------------------------
+
+    def plot_rect(self) -> tuple[QRectF, QFontMetricsF, Callable[[float], float]]:
+        """The vertical chart's plot area, its small font's metrics and value -> y."""
+        spec = self.spec
+        fm = QFontMetricsF(style.font(0.85))
+        values = [v for s in spec.series for v in s.values if v is not None]
+        top = spec.y_max or _nice_max(max([*values, spec.limit or 0.0, 0.0]))
+        ticks = _ticks(top)
+        top = max(top, ticks[-1])
+        left = max(fm.horizontalAdvance(spec.tick(t)) for t in ticks) + 10
+        legend_h = fm.height() + 6 if len(spec.series) > 1 else 0.0
+        plot = QRectF(left, legend_h + fm.height() / 2, 0, 0)
+        plot.setRight(self.width() - 8)
+        plot.setBottom(self.height() - fm.height() - 8)
+
+        def y_of(v: float) -> float:
+            return plot.bottom() - plot.height() * (v / top if top else 0.0)
+
+        return plot, fm, y_of
+
+    def limit_box(
+        self, fm: QFontMetricsF, plot: QRectF, y_of: Callable[[float], float]
+    ) -> QRectF | None:
+        """Where the limit's words are written ("your limit 40%"), or None."""
+        if self.spec.limit is None:
+            return None
+        y = y_of(self.spec.limit)
+        tw = fm.horizontalAdvance(self.spec.limit_label or _("limit")) + 8
+        return QRectF(plot.right() - tw, y - fm.height() - 2, tw, fm.height())
+
+    def empty_box(self, plot: QRectF, y_of: Callable[[float], float]) -> QRectF:
+        """Where an empty chart says so: the middle of the plot, or, with a limit line,
+        the larger part above or below the line and its words."""
+        if self.spec.limit is None:
+            return plot.adjusted(0, plot.height() * 0.25, 0, -plot.height() * 0.25)
+        fm = QFontMetricsF(style.font(0.85))
+        y = y_of(self.spec.limit)
+        above = QRectF(plot.left(), plot.top(), plot.width(), y - fm.height() - 4 - plot.top())
+        below = QRectF(plot.left(), y + 4, plot.width(), plot.bottom() - y - 4)
+        return above if above.height() > below.height() else below
+
+    def _paint_empty(self, p: QPainter, box: QRectF) -> None:
         c = style.palette_colors(self)
         p.setFont(style.font(0.95))
-        box = plot.adjusted(0, plot.height() * 0.25, 0, -plot.height() * 0.25)
-        p.fillRect(box.adjusted(plot.width() * 0.2, 0, -plot.width() * 0.2, 0), c.background)
+        p.fillRect(box.adjusted(box.width() * 0.2, 0, -box.width() * 0.2, 0), c.background)
         p.setPen(c.muted)
         p.drawText(
             box,
             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
             self.spec.empty_message(),
         )
+        p.setFont(style.font(0.85))
+
+    def _paint_values(
+        self,
+        p: QPainter,
+        slot: float,
+        values: Sequence[float | None],
+    ) -> None:
+        """Each bar's value above it ("0%", "26%"), when every one of them fits its slot."""
+        plot, fm, y_of = self.plot_rect()
+        words = [None if v is None else self.spec.fmt(v) for v in values]
+        widest = max((fm.horizontalAdvance(w) for w in words if w), default=0.0)
+        if widest + 4 > slot:
+            return  # crowded (a narrow window, long words): the table and readers have them
+        c = style.palette_colors(self)
+        limit = self.limit_box(fm, plot, y_of)
+        for i, (v, w) in enumerate(zip(values, words, strict=False)):
+            if v is None or w is None:
+                continue
+            x = plot.left() + slot * (i + 0.5)
+            inside = plot.bottom() - y_of(v) >= fm.height() + 6  # tall: at the bar's top
+            y = y_of(v) + 3 if inside else y_of(v) - fm.height() - 2
+            box = QRectF(x - slot / 2, y, slot, fm.height())
+            if limit is not None and box.intersects(limit):
+                continue  # the limit's words win; the table and readers have the value
+            p.setPen(c.background if inside else c.text)
+            p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, w)
 
     # horizontal: categories down the left ---------------------------------------------------
 
@@ -384,13 +453,13 @@ class ChartView(QWidget):
             return
         s = spec.series[0]
         vals = [v or 0.0 for v in s.values]
-        hi = max([*vals, 0.0])
+        hi = max([*vals, spec.y_max or 0.0, 0.0])
         lo = min([*vals, 0.0])
         span = (hi - lo) or 1.0
         left = min(self.width() * 0.45, max(fm.horizontalAdvance(t) for t in spec.labels) + 12)
-        value_w = fm.horizontalAdvance(number(-10.0, spec.decimals)) + 10
-        plot = QRectF(left, 4, self.width() - left - value_w - 8, self.height() - 8)
-        row = plot.height() / max(1, len(vals))
+        value_w = fm.horizontalAdvance(spec.fmt(-100.0 if spec.unit == "%" else -10.0)) + 10
+        row = min((self.height() - 8) / max(1, len(vals)), fm.height() * 2.2)  # never fat
+        plot = QRectF(left, 4, self.width() - left - value_w - 8, row * max(1, len(vals)))
         zero = plot.left() + plot.width() * (-lo / span)
         p.setPen(QPen(c.ring, 1))
         p.drawLine(QPointF(zero, plot.top()), QPointF(zero, plot.bottom()))
@@ -412,7 +481,7 @@ class ChartView(QWidget):
             p.drawText(
                 QRectF(max(zero, x1) + 6, y, value_w, row),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                number(v, spec.decimals),
+                spec.fmt(v),
             )
 
 
@@ -460,6 +529,9 @@ class ChartCard(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the table's height counts only once it is shown (it sets its own then): a short
+        # chart (two practices) is not padded out to a default table's height
+        self.table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.table)
         v.addWidget(self.stack)

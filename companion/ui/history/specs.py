@@ -1,6 +1,7 @@
 """What Look back says about a period, in the person's language: the period's title
-("2–8 March 2026", "March 2026"), the summary line under it, and the `ChartSpec` of every
-chart (titles, axis labels, notes, empty states), from `companion.core.insights.History`.
+("2–8 March 2026", "March 2026"), the words under it (`companion.core.lookback`), and the
+`ChartSpec` of every chart (titles, axis labels, notes, empty states), from
+`companion.core.insights.History` and, for what helped per state, `lookback.WhatHelped`.
 
 Dates come from `companion.ui.text` (QLocale names, the order from the translation),
 counts from its plurals; nothing here uses strftime. `placeholder_specs` gives the same
@@ -14,7 +15,7 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import date
 
-from companion.core import insights
+from companion.core import insights, lookback
 from companion.i18n import N_, _, ngettext
 from companion.ui import text
 from companion.ui.history.chart import ChartSeries, ChartSpec, Marker, Role
@@ -31,6 +32,7 @@ CHECKIN_LOOKS: dict[str, tuple[Role, Marker, bool]] = {
 }
 
 Chart = tuple[str, ChartSpec, str]  # (key, spec, note)
+STATE_KEYS: tuple[lookback.State, ...] = lookback.DIRECTED  # the "what helped" cards
 
 
 def week_of(monday: date) -> str:
@@ -63,30 +65,15 @@ def period_title(period: insights.Period) -> str:
     )
 
 
-def summary(h: insights.History) -> str:
-    """The line under the title: "75 min of practice on 5 days · 5 glimmers · 15 of 30
-    breaks taken."."""
-    if h.is_empty:
-        if h.period.kind == "week":
-            return _("Nothing recorded in this week yet. The charts fill in as the days go by.")
-        return _("Nothing recorded in this month yet. The charts fill in as the days go by.")
-    practice = _("{minutes} of practice on {days}").format(
-        minutes=text.minutes(round(sum(h.practice_minutes))),
-        days=text.days(sum(1 for v in h.practice_minutes if v)),
-    )
-    glimmers = text.glimmers(sum(h.glimmers_per_day))
-    offered = sum(h.breaks_offered)
-    if not offered:
-        return _("{practice} · {glimmers}.").format(practice=practice, glimmers=glimmers)
-    taken = ngettext(
-        "{taken} of {offered} break taken", "{taken} of {offered} breaks taken", offered
-    ).format(taken=sum(h.breaks_taken), offered=offered)
-    return _("{practice} · {glimmers} · {breaks}.").format(
-        practice=practice, glimmers=glimmers, breaks=taken
-    )
+def summary(f: lookback.PeriodFacts) -> str:
+    """The words above the charts: "This week: 23 sessions, 6 heavy (26%, your limit
+    50%). You took 9 of 17 offered breaks. …" (`companion.core.lookback`)."""
+    return " ".join(lookback.summary_sentences(f))
 
 
-def chart_specs(h: insights.History, titles: Mapping[str, str]) -> list[Chart]:
+def chart_specs(
+    h: insights.History, helped: lookback.WhatHelped, titles: Mapping[str, str]
+) -> list[Chart]:
     """(key, spec, note) for every chart of a history view, in display order."""
     week = h.period.kind == "week"
     day_labels = [text.day_short(d) if week else str(d.day) for d in h.days]
@@ -164,6 +151,8 @@ def chart_specs(h: insights.History, titles: Mapping[str, str]) -> list[Chart]:
                 [ChartSeries(_("Heavy share"), h.heavy_share_per_week, role="third")],
                 unit="%",
                 y_max=100,
+                zeros=True,  # sessions and none heavy: 0%, not "no sessions"
+                value_labels=True,
                 limit=float(h.limit_percent),
                 limit_label=_("your limit {percent}%").format(percent=h.limit_percent),
                 long_labels=week_long,
@@ -185,49 +174,92 @@ def chart_specs(h: insights.History, titles: Mapping[str, str]) -> list[Chart]:
             "",
         )
     )
-    out.append(_activation(h, titles))
+    out += [_helped(helped, state, titles) for state in STATE_KEYS]
     return out
 
 
-def _activation(h: insights.History, titles: Mapping[str, str]) -> Chart:
-    drops = list(h.activation)
-    needed = insights.ACTIVATION_MIN_RATINGS
-    note = ngettext(
-        "How much your own 0-10 activation rating fell, on average, from before a practice "
-        "to after it, over the past year. A practice shows from {n} rated session.",
-        "How much your own 0-10 activation rating fell, on average, from before a practice "
-        "to after it, over the past year. A practice shows from {n} rated sessions.",
-        needed,
-    ).format(n=needed)
+HELPED_TITLES = {
+    "wired": N_("What helped when you came in wired"),
+    "flat": N_("What helped when you came in flat"),
+}
+
+
+def _helped(helped: lookback.WhatHelped, state: lookback.State, titles: Mapping[str, str]) -> Chart:
+    rows = helped.shown.get(state, ())
+    needed = lookback.MIN_STARTS
+    if state == "wired":
+        note = _(
+            "Over the past year: how often each practice took you from wired to in between. "
+            "Ending flat does not count as help."
+        )
+        if helped.from_scale:
+            note = _(
+                "{note} On the 0 to 10 scale: from {high} or more, down {points} or more."
+            ).format(note=note, high=lookback.SCALE_ACTIVATED, points=lookback.SCALE_NOTICEABLE)
+        if helped.low_scale:
+            note = ngettext(
+                "{note} {n} rating that started at {low} or lower is left out: the scale "
+                "cannot tell calm from numb.",
+                "{note} {n} ratings that started at {low} or lower are left out: the scale "
+                "cannot tell calm from numb.",
+                helped.low_scale,
+            ).format(note=note, n=helped.low_scale, low=lookback.SCALE_ACTIVATED - 1)
+    else:
+        note = _(
+            "Over the past year: how often each practice brought you up from flat to in "
+            "between. Staying flat does not count as help."
+        )
+    note = ngettext("{note} Shown from {n} start.", "{note} Shown from {n} starts.", needed).format(
+        note=note, n=needed
+    )
+    empty = _("Tap how you feel before and after a practice, and this fills in.")
     pending = ", ".join(
-        # Translators: a practice still gathering ratings: "Box breathing (3 of 5)".
+        # Translators: a practice still gathering starts: "Box breathing (3 of 5)".
         _("{practice} ({rated} of {needed})").format(
             practice=titles.get(ex, ex), rated=n, needed=needed
         )
-        for ex, n in h.activation_pending
+        for ex, n in helped.pending.get(state, ())
     )
     if pending:
         note = _("{note} Still gathering: {practices}.").format(note=note, practices=pending)
     return (
-        "activation",
+        state,
         ChartSpec(
-            _("What settles you most"),
-            [titles.get(d.exercise, d.exercise) for d in drops],
-            [ChartSeries(_("Mean drop"), [round(d.mean_drop, 1) for d in drops])],
+            _(HELPED_TITLES[state]),
+            [titles.get(r.exercise, r.exercise) for r in rows],
+            [ChartSeries(_("Helped"), [round(r.percent) for r in rows])],
+            unit="%",
+            y_max=100,
             horizontal=True,
-            decimals=1,
             long_labels=[
-                ngettext("{practice} ({n} rating)", "{practice} ({n} ratings)", d.ratings).format(
-                    practice=titles.get(d.exercise, d.exercise), n=d.ratings
-                )
-                for d in drops
+                ngettext(
+                    "{practice}: helped {helped} of {n} time",
+                    "{practice}: helped {helped} of {n} times",
+                    r.started,
+                ).format(practice=titles.get(r.exercise, r.exercise), helped=r.helped, n=r.started)
+                for r in rows
             ],
-            empty_text=_(
-                "Rate how activated you feel before and after a practice, and this fills in."
-            ),
+            empty_text=empty,
         ),
         note,
     )
+
+
+def says_little(
+    key: str, spec: ChartSpec, h: insights.History, helped: lookback.WhatHelped
+) -> bool:
+    """A chart with nothing to show, and no "still gathering" to tell: hidden, and named
+    in one line instead."""
+    if not spec.is_empty() or spec.status:
+        return False
+    if key == "wired" and helped.low_scale:
+        return False  # it says why low 0-10 starts are not counted
+    if key in STATE_KEYS:
+        return not helped.any_for(key)
+    return True
+
+
+EMPTY_HELPED = lookback.what_helped(())
 
 
 def placeholder_specs(period: insights.Period, status: str, limit_percent: int) -> list[Chart]:
@@ -236,5 +268,5 @@ def placeholder_specs(period: insights.Period, status: str, limit_percent: int) 
     empty = insights.history([], period, limit_percent)
     return [
         (key, dataclasses.replace(spec, status=status), note)
-        for key, spec, note in chart_specs(empty, {})
+        for key, spec, note in chart_specs(empty, EMPTY_HELPED, {})
     ]

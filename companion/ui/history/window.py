@@ -10,8 +10,11 @@ never shown over the period they are looking at; a read that fails says so in on
 and so does a read that had to leave part of the journal out (a year set aside as damaged,
 a file too large to open): the charts show the rest.
 
-The numbers come from `companion.core.insights.history`; specs.py puts them into words,
-chart.py draws them.
+The period comes in words first (`companion.core.lookback`: "This week: 23 sessions, 6
+heavy (26%, your limit 50%). …"), then its charts: the numbers come from
+`companion.core.insights.history` and, for what helped per starting state, from
+`lookback.what_helped`; specs.py puts them into words, chart.py draws them. A chart with
+nothing to show is hidden and named in one line instead of an empty frame.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.core import insights
+from companion.core import insights, lookback
 from companion.core.clock import Clock
 from companion.core.journal import Journal
 from companion.core.records import PracticeRecord, Record
@@ -44,14 +47,22 @@ from companion.ui import kit, style
 from companion.ui.history.chart import ChartCard
 from companion.ui.history.jar import GlimmerJar
 from companion.ui.history.reading import JournalReader, Skipped, after_paint
-from companion.ui.history.specs import chart_specs, period_title, placeholder_specs, summary
+from companion.ui.history.specs import (
+    chart_specs,
+    period_title,
+    placeholder_specs,
+    says_little,
+    summary,
+)
 
 log = logging.getLogger("companion.history")
 LOADING = N_("Loading…")
 NOT_READ = N_("Not read.")
 
-# (history, titles read with it, what the read left out: one line each)
-Loaded = tuple[insights.History, dict[str, str] | None, list[str]]
+# A period's numbers: its charts, its facts in words, what helped per state.
+Numbers = tuple[insights.History, lookback.PeriodFacts, lookback.WhatHelped]
+# (numbers, titles read with them, what the read left out: one line each)
+Loaded = tuple[Numbers, dict[str, str] | None, list[str]]
 
 
 def load_titles(user_practices: Path) -> dict[str, str]:
@@ -94,10 +105,12 @@ class HistoryWindow(QWidget):
         self.today = clock.now().date()
         self._titles = dict(titles) if titles is not None else None
         self._live = (today_sessions, today_heavy)
-        self._cache: dict[insights.Period, insights.History] = {}
+        self._cache: dict[insights.Period, Numbers] = {}
         self._left_out: dict[insights.Period, list[str]] = {}
         self._loading: set[insights.Period] = set()
         self.current: insights.History | None = None  # what the charts show; None: loading
+        self.facts: lookback.PeriodFacts | None = None  # what the words say, with `current`
+        self.helped: lookback.WhatHelped | None = None
         self.period = insights.period_containing("week", self.today)
         self._chosen = [self.period]  # the period chosen, for workers (they touch no widget)
         self.setObjectName("history")
@@ -137,11 +150,17 @@ class HistoryWindow(QWidget):
         pv.addLayout(top)
 
         nav = QHBoxLayout()
-        said = QVBoxLayout()  # the summary, or in its place one line saying what went wrong
-        said.setSpacing(0)
+        said = QVBoxLayout()  # the words, or in their place one line saying what went wrong
+        said.setSpacing(4)
         self.summary = kit.muted()
-        # room for two lines from the start, so "Loading…" becoming the summary moves nothing
+        self.summary.setObjectName("words")  # the period in words, first: plain text colour
+        self.summary.setFont(style.font(1.05))
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for two lines from the start, so "Loading…" becoming the words moves little
         self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing())
+        self.not_charted = kit.hint()  # the charts that say nothing yet, named in one line
+        self.not_charted.setAccessibleName(_("Charts not shown"))
+        self.not_charted.hide()
         self.error = kit.error_line(_("Why the numbers are not shown"))
         self.left_out = kit.hint()  # a year set aside, a file not read: the rest is shown
         self.left_out.setAccessibleName(_("What is not shown"))
@@ -150,7 +169,8 @@ class HistoryWindow(QWidget):
         said.addWidget(self.summary)
         said.addWidget(self.error)
         said.addWidget(self.left_out)
-        nav.addLayout(said, 1)
+        said.addWidget(self.not_charted)
+        nav.addStretch(1)
         self.prev_button = kit.button(_("‹ Earlier"), _("Earlier"))
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.now_button = kit.button(_("This week"))
@@ -160,6 +180,7 @@ class HistoryWindow(QWidget):
         for b in (self.prev_button, self.now_button, self.next_button):
             nav.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         pv.addLayout(nav)
+        pv.addLayout(said)
 
         holder = QWidget()
         self.grid = QGridLayout(holder)
@@ -169,6 +190,7 @@ class HistoryWindow(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         pv.addWidget(self.scroll_area, 1)
         self.cards: dict[str, ChartCard] = {}
+        self.quiet: set[str] = set()  # the cards with nothing to show: hidden, named in a line
         limit = self.settings.heavy_limit_percent
         for key, spec, note in placeholder_specs(self.period, _(LOADING), limit):
             self.cards[key] = ChartCard(spec, note)
@@ -185,21 +207,24 @@ class HistoryWindow(QWidget):
         width, height = style.fit_to_screen(self, em * 80, em * 62)
         self.setMinimumSize(min(em * 34, width), min(em * 26, height))
 
-    def _place_cards(self) -> None:
+    def _place_cards(self, *, again: bool = False) -> None:
+        """Lay the cards out in one or two columns; a hidden card (it says nothing) leaves
+        no hole."""
         em = self.fontMetrics().horizontalAdvance("M")
         columns = 2 if self.width() >= em * 62 else 1
-        if columns == self._columns:
+        if columns == self._columns and not again:
             return
         self._columns = columns
         for card in self.cards.values():
             self.grid.removeWidget(card)
-        for i, card in enumerate(self.cards.values()):
+        shown = [c for k, c in self.cards.items() if k not in self.quiet]
+        for i, card in enumerate(shown):
             self.grid.addWidget(card, i // columns, i % columns)
         for col in range(2):
             self.grid.setColumnStretch(col, 1 if col < columns else 0)
         for row in range(len(self.cards) + 1):
             self.grid.setRowStretch(row, 0)
-        self.grid.setRowStretch((len(self.cards) + columns - 1) // columns, 1)
+        self.grid.setRowStretch((len(shown) + columns - 1) // columns, 1)
         self._set_tab_order()
 
     def _set_tab_order(self) -> None:
@@ -210,8 +235,9 @@ class HistoryWindow(QWidget):
             self.now_button,
             self.next_button,
         ]
-        for card in self.cards.values():
-            chain += [card.toggle, card.chart, card.table]
+        for key, card in self.cards.items():
+            if key not in self.quiet:
+                chain += [card.toggle, card.chart, card.table]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -231,10 +257,11 @@ class HistoryWindow(QWidget):
         self.now_button.setEnabled(period != current)
         cached = self._cache.get(period)
         if cached is not None:
-            self._show_history(cached)
+            self._show_history(*cached)
         else:
             self._show_placeholders(period, _(LOADING))
             self.summary.setText(_(LOADING))
+            self.not_charted.hide()
             self.summary.setAccessibleName(self.summary.text())
             kit.show_error(self.error, "")
             self._say_left_out([])
@@ -285,14 +312,23 @@ class HistoryWindow(QWidget):
                 records,
                 period,
                 limit,
-                rated=rated,
                 today=today,
                 live_sessions=live_sessions,
                 live_heavy=live_heavy,
             )
-            wants_titles = need_titles and bool(h.activation or h.activation_pending)
+            facts = lookback.period_facts(
+                records,
+                period,
+                limit,
+                today=today,
+                live_sessions=live_sessions,
+                live_heavy=live_heavy,
+            )
+            helped = lookback.what_helped(rated)
+            wants_titles = need_titles and any(helped.any_for(s) for s in lookback.DIRECTED)
             left_out = journal.read_problems(min(start, rated_from), period.end)
-            return h, (load_titles(user_practices) if wants_titles else None), left_out
+            titles = load_titles(user_practices) if wants_titles else None
+            return (h, facts, helped), titles, left_out
 
         chosen = self._chosen
         run_in_background(
@@ -316,24 +352,48 @@ class HistoryWindow(QWidget):
             if period == self.period:  # ... and came back meanwhile
                 self._load(period)
             return
-        h, titles, left_out = result
+        numbers, titles, left_out = result
         if titles is not None and self._titles is None:
             self._titles = titles
-        self._cache[period] = h
+        self._cache[period] = numbers
         self._left_out[period] = left_out
         if period == self.period:  # an older answer never covers the period now shown
-            self._show_history(h)
+            self._show_history(*numbers)
 
-    def _show_history(self, h: insights.History) -> None:
-        self.current = h
-        for key, spec, note in chart_specs(h, self.titles()):
+    def _show_history(
+        self, h: insights.History, facts: lookback.PeriodFacts, helped: lookback.WhatHelped
+    ) -> None:
+        self.current, self.facts, self.helped = h, facts, helped
+        hidden = []
+        quiet = set()
+        for key, spec, note in chart_specs(h, helped, self.titles()):
             self.cards[key].set_spec(spec, note)
-        self.summary.setText(summary(h))
+            if says_little(key, spec, h, helped):
+                quiet.add(key)
+                hidden.append(spec.title)
+        if quiet != self.quiet:
+            self.quiet = quiet
+            for key, card in self.cards.items():
+                card.setVisible(key not in quiet)
+            self._place_cards(again=True)
+        self._say_not_charted(hidden)
+        self.summary.setText(summary(facts))
         self.summary.setAccessibleName(self.summary.text())
         kit.show_error(self.error, "")
         self._say_left_out(self._left_out.get(h.period, []))
         self.summary.show()
         self.history_shown.emit(h)
+
+    def _say_not_charted(self, titles: list[str]) -> None:
+        """The charts that have nothing to show yet, in one line instead of empty frames."""
+        if not titles:
+            self.not_charted.hide()
+            return
+        # Translators: the charts hidden because they have nothing yet, joined by " · ".
+        line = _("Not charted yet, nothing to show: {charts}.").format(charts=" · ".join(titles))
+        self.not_charted.setText(line)
+        self.not_charted.setAccessibleDescription(line)
+        self.not_charted.show()
 
     def _say_left_out(self, lines: list[str]) -> None:
         """One calm line under the summary when the read left part of the journal out."""
@@ -355,13 +415,14 @@ class HistoryWindow(QWidget):
         self.current = None
         self._show_placeholders(self.period, _(NOT_READ))
         self.summary.hide()
+        self.not_charted.hide()
         self._say_left_out([])
         kit.show_error(
             self.error, _("Look back could not read your journal: {reason}").format(reason=reason)
         )
 
     def _show_placeholders(self, period: insights.Period, status: str) -> None:
-        self.current = None
+        self.current = self.facts = self.helped = None
         for key, spec, note in placeholder_specs(period, status, self.settings.heavy_limit_percent):
             self.cards[key].set_spec(spec, note)
 
