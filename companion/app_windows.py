@@ -40,9 +40,9 @@ class AppWindows:
         self.day.reflection_opened(self.clock.now().date())
         plan = self.day.plan
         sessions = list(plan.sessions) if plan else []
-        self._open_window(
-            "reflect",
-            lambda: ReflectionWindow(
+
+        def build() -> QWidget:
+            window = ReflectionWindow(
                 self.journal,
                 self.clock,
                 self.settings,
@@ -50,8 +50,11 @@ class AppWindows:
                 save=self.writer.save,
                 today_sessions=len(sessions),
                 today_heavy=sum(1 for s in sessions if s.heavy),
-            ),
-        )
+            )
+            window.support_requested.connect(self.open_support)  # "If today was a lot…"
+            return window
+
+        self._open_window("reflect", build)
 
     def open_history(self) -> None:
         from companion.ui.history import HistoryWindow
@@ -78,7 +81,8 @@ class AppWindows:
         titles = {ex.id: ex.title for ex in self.library}
         self._open_window("plan", lambda: PlanDialog(self.day.plan, titles=titles))
 
-    def open_settings(self) -> None:
+    def open_settings(self, *, page: str = "") -> None:
+        """Settings; `page` names a tab to show ("people"), else it opens as it was."""
         from companion.ui.settings import SettingsWindow
 
         def build() -> QWidget:
@@ -94,6 +98,34 @@ class AppWindows:
             return window
 
         self._open_window("settings", build)
+        window = self.windows.get("settings")
+        if page and isinstance(window, SettingsWindow):
+            shown = getattr(window, page, None)
+            if shown in window.pages:
+                window.tabs.setCurrentIndex(window.pages.index(shown))
+                shown.show_field(next(iter(shown.fields), ""))
+
+    def open_support(self) -> None:
+        """ "If today was a lot…": the people the person chose, and crisis lines. From the
+        tray, the reflection and the pattern note; it asks nothing and saves nothing."""
+        from companion.ui.support import SupportWindow
+
+        def build() -> QWidget:
+            window = SupportWindow(self.store)
+            window.edit_people.connect(self.open_people)
+            return window
+
+        self._open_window("support", build)
+
+    def open_people(self) -> None:
+        """Settings at the People tab (to add or change the people to turn to)."""
+        self.open_settings(page="people")
+
+    def open_about_words(self) -> None:
+        """ "About these words" (from "How it works")."""
+        from companion.ui.about_words import AboutWordsWindow
+
+        self._open_window("about-words", AboutWordsWindow)
 
     def _open_window(self, name: str, build: Callable[[], QWidget]) -> None:
         """Bring the window forward, or build it. Closing one deletes it, so it is built
@@ -114,12 +146,14 @@ class AppWindows:
         "Set up your week…", "How it works")."""
         from companion.ui.welcome import WelcomeWindow
 
-        self._open_window(
-            "welcome",
-            lambda: WelcomeWindow(
+        def build() -> QWidget:
+            window = WelcomeWindow(
                 self.store, self.paths, self.library, clock=self.clock, sound=self.sound
-            ),
-        )
+            )
+            window.intro.about_words_requested.connect(self.open_about_words)
+            return window
+
+        self._open_window("welcome", build)
 
     def open_problems(self) -> None:
         """What needs attention: the problems met at start-up, each with its fix, and

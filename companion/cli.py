@@ -31,6 +31,7 @@ COMMANDS = {
     "reflect": N_("open the end-of-day reflection"),
     "history": N_("look back over your weeks and months, and browse your glimmers"),
     "export": N_("export the journal as JSON, CSV or Markdown"),
+    "support": N_("show the people you chose to turn to, and where help is in a crisis"),
     "doctor": N_("check the data folder, journal, settings, calendar, tray and sound"),
 }
 

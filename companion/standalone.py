@@ -16,6 +16,15 @@ from companion.i18n import APP_NAME, _
 from companion.runtime.settings_store import SettingsStore
 
 
+def open_people_hint(parent: QWidget) -> None:
+    """Without the tray app, Settings is not at hand: say where the people are kept."""
+    QMessageBox.information(
+        parent,
+        _(APP_NAME),
+        _("Your people are kept in Settings → People. Open it from the tray icon's menu."),
+    )
+
+
 def open_standalone(which: str, args: argparse.Namespace) -> int:
     """`companion glimmer` / `reflect` / `history` with no app running: just that window."""
     from companion.cli import UserError
@@ -69,6 +78,20 @@ def open_standalone(which: str, args: argparse.Namespace) -> int:
         except Exception:  # counts are a nicety; the window works without them
             counts = {}
         window = ReflectionWindow(journal, clock, settings, paths, save=save, **counts)
+        reflection = window
+
+        def support() -> None:  # "If today was a lot…": the people and the crisis lines
+            from companion.ui.support import SupportWindow
+
+            card = getattr(reflection, "_support_card", None)
+            if card is None:
+                card = SupportWindow(store, parent=reflection)
+                card.edit_people.connect(lambda: open_people_hint(card))
+                reflection._support_card = card  # type: ignore[attr-defined]
+            card.show()
+            card.raise_()
+
+        window.support_requested.connect(support)
     elif which == "history":
         from companion.ui.history import HistoryWindow
 

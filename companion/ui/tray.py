@@ -63,6 +63,7 @@ class Intents(QObject):
     glimmer = Signal()
     reflect = Signal()
     history = Signal()
+    support = Signal()  # "If today was a lot…"
     pause = Signal(int)  # minutes; PAUSE_REST_OF_DAY; RESUME
     plan = Signal()
     settings = Signal()
@@ -88,6 +89,8 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
     menu.addAction(_("Note a glimmer…"), intents.glimmer.emit)
     menu.addAction(_("End-of-day reflection…"), intents.reflect.emit)
     menu.addAction(_("Look back…"), intents.history.emit)
+    support = menu.addAction(_("If today was a lot…"), intents.support.emit)
+    support.setObjectName("menu-support")
     menu.addSeparator()
     pause = menu.addMenu(_("Pause reminders"))
     pause.addAction(_("For 30 minutes"), lambda: intents.pause.emit(30))
@@ -225,6 +228,16 @@ class CompanionWindow(QWidget):
         for b in (practice, glimmer, more):
             row.addWidget(b)
         layout.addLayout(row)
+        support = QHBoxLayout()  # one click away here too, not only inside More
+        self.support_button = kit.link_button(
+            _("If today was a &lot…"),
+            _("If today was a lot…"),
+            _("People you chose, and crisis lines"),
+        )
+        self.support_button.clicked.connect(intents.support.emit)
+        support.addWidget(self.support_button)
+        support.addStretch(1)
+        layout.addLayout(support)
         self.state: State | None = None
         self.quitting = False
 

@@ -1,4 +1,4 @@
-"""The settings window: four tabs (Schedule, Day, Practice, System), Save and Cancel, and
+"""The settings window: five tabs (Schedule, Day, Practice, System, People), Save and Cancel, and
 one line that says why a value was refused.
 
 Settings have one owner, the `SettingsStore`: the window fills its pages from
@@ -44,6 +44,7 @@ from companion.ui import kit, style
 from companion.ui.settings.day_page import DayPage
 from companion.ui.settings.delete_dialog import DeleteDataDialog
 from companion.ui.settings.page import Page
+from companion.ui.settings.people_page import PeoplePage
 from companion.ui.settings.practice_page import PracticePage
 from companion.ui.settings.schedule_page import SchedulePage
 from companion.ui.settings.system_page import SystemPage
@@ -98,7 +99,14 @@ class SettingsWindow(QDialog):
             autostart=autostart if autostart is not None else autostart_module,
             practices=practices,
         )
-        self.pages: tuple[Page, ...] = (self.schedule, self.day, self.practice, self.system)
+        self.people = PeoplePage(settings)
+        self.pages: tuple[Page, ...] = (
+            self.schedule,
+            self.day,
+            self.practice,
+            self.system,
+            self.people,
+        )
         self.tabs = kit.named(QTabWidget(), _("Settings sections"))
         self._areas: dict[int, QScrollArea] = {}
         for page in self.pages:
