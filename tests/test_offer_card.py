@@ -169,3 +169,29 @@ def test_a_long_practice_name_is_never_cut_on_its_button(house_style, qtbot) -> 
     assert card.main_button is not None
     assert card.main_button.width() >= card.main_button.sizeHint().width()
     assert card.width() <= screen
+
+
+def test_a_card_left_alone_without_a_tray_stops_staying_on_top(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from companion.ui.offer import LOWER_AFTER_S
+
+    clock = FakeClock(datetime(2026, 3, 2, 10, 50, tzinfo=TZ))
+    card = OfferCard(
+        clock,
+        headline="Session ended · 9 min until 11:00",
+        suggestion=("box-5", "Box breathing · 5 min"),
+        hide_when_lowered=False,
+    )
+    qtbot.addWidget(card)
+    lowered: list[bool] = []
+    card.lowered.connect(lambda: lowered.append(True))
+    card.show()
+    assert card.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    clock.advance(LOWER_AFTER_S)
+    card.check_lower()
+    assert lowered == [True]
+    assert card.isVisible()  # still there to answer, in the stand-in window's place
+    assert not card.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert card.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus  # still never focus
+    clock.advance(LOWER_AFTER_S)
+    card.check_lower()
+    assert lowered == [True]  # once

@@ -1,13 +1,15 @@
 """The practice player and its pacer, driven by a fake clock (no test sleeps).
 
 Time moves with `clock.advance()`; the screen catches up when the player's `tick()` (its
-timer's slot) runs, exactly as it would when the timer fires.
+timer's slot) runs, exactly as it would when the timer fires. The sound is
+tests/fake_sound.py; what is heard, and when, is in test_player_sound.py; the first
+screen and the end screen in test_player_screens.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import json
 import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,21 +36,13 @@ from companion.core.journal import Journal
 from companion.core.pacing import Phase
 from companion.core.paths import resolve_paths
 from companion.core.records import GlimmerRecord, PracticeRecord, Record
-from companion.core.settings import Settings, load_settings
+from companion.core.settings import Settings
 from companion.core.writer import JournalWriter, Saved, failure_line
-from companion.runtime.settings_store import SettingsStore
-from companion.ui.player import WARN_TEXT, PlayerWindow
+from companion.ui.player import LEAD_IN_S, WARN_TEXT, PlayerWindow
+from tests.fake_sound import FakeSound
 
 START = datetime(2026, 3, 2, 10, 50, tzinfo=timezone(timedelta(hours=1)))
 PATTERN = BreathPattern(inhale=4, hold_in=2, exhale=6)  # a 12 s cycle
-
-
-class FakeSound:
-    def __init__(self) -> None:
-        self.played: list[str] = []
-
-    def play(self, event: str) -> None:
-        self.played.append(event)
 
 
 def breathing(cycles: int = 5) -> Exercise:
@@ -90,11 +84,6 @@ def sound() -> FakeSound:
     return FakeSound()
 
 
-@pytest.fixture
-def store(journal: Journal) -> SettingsStore:
-    return SettingsStore(journal.paths.settings)
-
-
 class FlakySave:
     """The app's writer, except that records of the kinds in `failing` are refused as a
     full disk would refuse them (change `failing` to let them through)."""
@@ -116,19 +105,18 @@ class FlakySave:
         return failure_line("No space left on device")
 
 
-_DEFAULT = object()
-
-
 @pytest.fixture
-def make(qtbot: QtBot, clock: FakeClock, journal: Journal, sound: FakeSound, store):  # type: ignore[no-untyped-def]
+def make(qtbot: QtBot, clock: FakeClock, journal: Journal, sound: FakeSound):  # type: ignore[no-untyped-def]
     def build(
         exercise: Exercise | None = None,
         *,
         show: bool = True,
+        begin: bool = True,
         save: object = None,
-        settings_store: object = _DEFAULT,
+        after_session: bool = False,
         **settings: object,
     ) -> PlayerWindow:
+        """The player, shown, and (with `begin`) past its lead-in: the practice under way."""
         options: dict[str, object] = {"ratings": False, **settings}
         ends_by = options.pop("ends_by", None)
         player = PlayerWindow(
@@ -137,13 +125,16 @@ def make(qtbot: QtBot, clock: FakeClock, journal: Journal, sound: FakeSound, sto
             Settings(**options),  # type: ignore[arg-type]
             sound,
             save=save or JournalWriter(journal).save,  # type: ignore[arg-type]
-            settings_store=store if settings_store is _DEFAULT else settings_store,  # type: ignore[arg-type]
             ends_by=ends_by,  # type: ignore[arg-type]
+            after_session=after_session,
         )
         qtbot.addWidget(player)
         if show:
             player.show()
             qtbot.waitExposed(player)
+            if begin:
+                clock.advance(LEAD_IN_S)
+                player.tick()
         return player
 
     return build
@@ -154,10 +145,10 @@ def advance(player: PlayerWindow, clock: FakeClock, seconds: float) -> None:
     player.tick()
 
 
-def skip_glimmer(player: PlayerWindow) -> None:
-    dialog = player.glimmer_dialog
-    assert dialog is not None, "the glimmer question should be open"
-    dialog.skip_button.click()
+def done(player: PlayerWindow) -> None:
+    """Done on the end screen (answering nothing more)."""
+    assert player.page == "end", "the end screen should be up"
+    player.end_page.done_button.click()
 
 
 def practices(journal: Journal) -> list[PracticeRecord]:
@@ -167,10 +158,19 @@ def practices(journal: Journal) -> list[PracticeRecord]:
 # --- start, pause, resume, next, stop, finish --------------------------------------------------
 
 
-def test_starts_at_once_with_a_chime_when_ratings_are_off(make, sound: FakeSound) -> None:
-    player = make()
-    assert player.page == "practice"
-    assert sound.played == ["start"]
+def test_starts_by_itself_after_the_lead_in_with_a_chime_and_the_cue(
+    make, clock: FakeClock, sound: FakeSound
+) -> None:
+    player = make(begin=False)
+    assert player.page == "practice" and not player.started
+    assert sound.played == []
+    clock.advance(LEAD_IN_S - 0.01)
+    player.tick()
+    assert not player.started
+    clock.advance(0.01)
+    player.tick()
+    assert player.started
+    assert sound.heard() == ["start", "cue:Follow the circle.", "inhale"]
     assert player.time_label.text() == "1:00 left"
     assert player.pacer.isVisible()
     assert not player.step_label.isVisible()  # "step 1 of 1" says nothing
@@ -184,15 +184,15 @@ def test_finishing_journals_a_completed_practice_and_closes(
     assert player.time_label.text() == "0:30 left"
     with qtbot.waitSignal(player.finished) as finished:
         advance(player, clock, 30)
-        assert sound.played == ["start", "end"]
+        assert sound.heard()[-1] == "end"
         assert player.done_label.text() == "That's the end of the practice."
-        skip_glimmer(player)
+        done(player)
     [record] = practices(journal)
     assert finished.args == [record]
     assert record.exercise == "test-breath"
     assert record.completed is True
     assert (record.planned_seconds, record.actual_seconds) == (60, 60)
-    assert record.at == START
+    assert record.at == START + timedelta(seconds=LEAD_IN_S)  # when the practice began
     assert (record.rating_before, record.rating_after) == (None, None)
     assert journal.query(GlimmerRecord) == []
     assert not player.isVisible()
@@ -213,7 +213,7 @@ def test_pause_freezes_the_countdown_and_the_pause_is_not_counted(
     advance(player, clock, 20)
     assert player.time_label.text() == "0:30 left"
     player.stop_button.click()
-    skip_glimmer(player)
+    done(player)
     [record] = practices(journal)
     assert record.actual_seconds == 30
     assert record.completed is False
@@ -243,9 +243,9 @@ def test_a_guided_step_can_be_skipped_and_next_on_the_last_step_finishes(
     player.next_step()
     assert player.step_label.text() == "Step 3 of 3"
     player.next_step()
-    assert player.page == "done"
+    assert player.page == "end"
     assert player.done_label.text() == "That's the end of the practice."
-    skip_glimmer(player)
+    done(player)
     [record] = practices(journal)
     # Tapped through in no time: it reached the end, but the journal (and Look back's
     # count of practices done) does not call that a completed practice.
@@ -260,8 +260,8 @@ def test_stopping_early_is_journaled_as_not_completed(
     advance(player, clock, 12.4)
     player.stop_button.click()
     assert player.done_label.text() == "You stopped here. That's completely fine."
-    assert sound.played == ["start"]  # no chime when you stop it yourself
-    skip_glimmer(player)
+    assert "end" not in sound.heard()  # no chime when you stop it yourself
+    done(player)
     [record] = practices(journal)
     assert (record.completed, record.actual_seconds, record.planned_seconds) == (False, 12, 60)
 
@@ -289,8 +289,8 @@ def test_keyboard_space_pauses_right_and_enter_move_on_esc_stops(
     assert player.step_label.text() == "Step 3 of 3"
     advance(player, clock, 3)
     press(player, qtbot, Qt.Key.Key_Escape)
-    assert player.page == "done"
-    skip_glimmer(player)
+    assert player.page == "end"
+    done(player)
     [record] = practices(journal)
     assert (record.completed, record.actual_seconds) == (False, 3)
 
@@ -313,13 +313,16 @@ def test_the_keys_work_wherever_the_focus_is(make, qtbot: QtBot) -> None:
             step += 1
             assert player.step_label.text() == f"Step {step} of 7", (button.text(), key)
     assert player.cue_label.text() == "Cue 7"
-    qtbot.keyClick(player.stop_button, Qt.Key.Key_Space)  # Space presses the focused button
-    assert player.page == "done"
+    # Space on a focused Stop pauses, as everywhere; it never ends the practice.
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Space)
+    assert player.page == "practice" and player.run.state().paused
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Space)
+    assert not player.run.state().paused
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Return)  # Enter means "next" there too
+    assert player.page == "end"
 
 
-def test_space_presses_the_focused_button_and_a_click_keeps_space_for_pause(
-    make, qtbot: QtBot
-) -> None:
+def test_a_click_keeps_the_focus_where_it_was_and_space_pauses(make, qtbot: QtBot) -> None:
     player = make(steps_practice())
     qtbot.mouseClick(player.next_button, Qt.MouseButton.LeftButton)
     assert player.step_label.text() == "Step 2 of 3"
@@ -336,86 +339,93 @@ def test_tab_reaches_every_control_in_order(make, qtbot: QtBot) -> None:
         assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
 
 
-def test_every_control_has_an_accessible_name_and_description(make) -> None:
-    player = make(steps_practice(), ratings=True, show=False)
+@pytest.mark.parametrize(("style", "taps"), [("state", 3), ("scale", 11)])
+def test_every_control_has_an_accessible_name_and_description(make, style: str, taps: int) -> None:
+    player = make(steps_practice(), ratings=True, checkin_style=style, show=False)
     buttons = player.findChildren(QAbstractButton)
-    assert len(buttons) >= 3 + 2 * 13
+    assert len(buttons) >= 3 + taps + 3  # the controls, the check-in, the end screen's
     for button in buttons:
         assert button.accessibleName(), button.text()
         assert button.accessibleDescription(), button.text()
     assert player.pacer.accessibleName() == "Breathing guide"
 
 
-# --- ratings -----------------------------------------------------------------------------------
+# --- the one-tap check-in ------------------------------------------------------------------------
 
 
-def test_ratings_before_and_after_are_one_tap_each_and_journaled(
+def test_the_check_in_is_one_tap_before_and_after_and_journaled(
     make, clock: FakeClock, journal: Journal
 ) -> None:
-    player = make(ratings=True)
-    assert player.page == "before"
-    assert [b.text() for b in player.before_page.buttons] == [str(n) for n in range(11)]
-    advance(player, clock, 60)  # reading the question does not count
-    player.before_page.buttons[7].click()
-    assert player.page == "practice"
+    player = make(ratings=True, begin=False)
+    assert player.checkin is not None
+    assert [b.text() for b in player.checkin.buttons.values()] == [
+        "&Wired",
+        "In &between",
+        "&Flat",
+    ]
+    player.checkin.buttons["wired"].click()
+    assert player.checkin.buttons["wired"].isChecked()
+    advance(player, clock, LEAD_IN_S)  # the practice began by itself all the same
+    assert player.started
+    player.checkin.buttons["between"].click()  # changed its mind: the last tap counts
     advance(player, clock, 60)
-    assert player.page == "after"
-    player.after_page.buttons[3].click()
-    skip_glimmer(player)
+    assert player.page == "end"
+    after = player.end_page.checkin
+    assert after is not None and after.isVisible()
+    after.buttons["flat"].click()
+    done(player)
     [record] = practices(journal)
-    assert (record.rating_before, record.rating_after) == (7, 3)
+    assert (record.state_before, record.state_after) == ("between", "flat")
+    assert (record.rating_before, record.rating_after) == (None, None)
     assert record.actual_seconds == 60
 
 
-def test_ratings_can_be_skipped(make, clock: FakeClock, journal: Journal) -> None:
-    player = make(ratings=True)
-    player.before_page.skip_button.click()
-    advance(player, clock, 60)
-    player.after_page.skip_button.click()
-    skip_glimmer(player)
-    [record] = practices(journal)
-    assert (record.rating_before, record.rating_after) == (None, None)
-
-
-def test_dont_ask_again_is_saved_and_the_after_rating_is_not_asked(
-    make, clock: FakeClock, journal: Journal, qtbot: QtBot, store: SettingsStore
+def test_the_check_in_can_be_a_0_to_10_scale_chosen_by_keys(
+    make, clock: FakeClock, journal: Journal, qtbot: QtBot
 ) -> None:
-    player = make(ratings=True)
-    with qtbot.waitSignal(store.changed) as changed:
-        player.before_page.never_button.click()
-    assert changed.args[0].ratings is False
-    assert "ratings" in changed.args[1]  # through the settings' one owner, who tells all
-    assert store.settings.ratings is False
-    assert load_settings(journal.paths.settings).ratings is False
-    saved = json.loads(journal.paths.settings.read_text(encoding="utf-8"))
-    assert saved["ratings"] is False
-    assert player.page == "practice"
+    player = make(ratings=True, checkin_style="scale")
+    assert player.checkin is not None
+    assert [b.text() for b in player.checkin.buttons.values()] == [str(n) for n in range(11)]
+    qtbot.keyClick(player.focusWidget() or player, Qt.Key.Key_7)
+    assert player.checkin.rating() == 7 and player.checkin.buttons["7"].isChecked()
     advance(player, clock, 60)
-    assert player.page == "done"
-    assert player.glimmer_dialog is not None
+    player.end_page.checkin.buttons["3"].click()  # type: ignore[union-attr]
+    done(player)
+    [record] = practices(journal)
+    assert (record.rating_before, record.rating_after) == (7, 3)
+    assert (record.state_before, record.state_after) == (None, None)
 
 
-# --- the glimmer at the end ------------------------------------------------------------------
-
-
-def test_a_glimmer_after_the_practice_is_journaled_with_its_practice(
+def test_the_check_in_is_optional_and_a_second_tap_takes_it_back(
     make, clock: FakeClock, journal: Journal
 ) -> None:
-    player = make()
+    player = make(ratings=True)
+    assert player.checkin is not None
+    player.checkin.buttons["flat"].click()
+    player.checkin.buttons["flat"].click()
+    assert not player.checkin.buttons["flat"].isChecked()
     advance(player, clock, 60)
-    dialog = player.glimmer_dialog
-    assert dialog is not None
-    assert dialog.source == "after-session"
-    dialog.text_edit.setText("  A steady moment  with a client ")
-    dialog.chips["shoulders"].click()
-    dialog.save_button.click()
+    done(player)
     [record] = practices(journal)
-    [glimmer] = journal.query(GlimmerRecord)
-    assert glimmer.text == "A steady moment with a client"
-    assert glimmer.felt_in == ("shoulders",)
-    assert glimmer.source == "after-session"
-    assert glimmer.practice_id == record.id
-    assert player.glimmer == glimmer
+    assert (record.state_before, record.state_after) == (None, None)
+
+
+def test_with_ratings_off_no_check_in_is_shown(make, clock: FakeClock) -> None:
+    player = make(ratings=False)
+    assert player.checkin is None
+    advance(player, clock, 60)
+    assert player.end_page.checkin is None
+
+
+def test_the_check_in_makes_room_for_the_practice_after_a_while(make, clock: FakeClock) -> None:
+    from companion.ui.player import CHECKIN_WINDOW_S
+
+    player = make(ratings=True)
+    assert player.checkin is not None and player.checkin.isVisible()
+    advance(player, clock, CHECKIN_WINDOW_S - 1)
+    assert player.checkin.isVisible()
+    advance(player, clock, 1)
+    assert not player.checkin.isVisible()
 
 
 # --- the next session ---------------------------------------------------------------------------
@@ -425,7 +435,7 @@ def test_two_minutes_before_the_next_session_a_gentle_note_then_it_ends_in_time(
     make, clock: FakeClock, journal: Journal, sound: FakeSound
 ) -> None:
     long = breathing(cycles=50)  # 10 minutes
-    player = make(long, ends_by=clock.monotonic() + 150)
+    player = make(long, ends_by=clock.monotonic() + LEAD_IN_S + 150)
     assert player.time_label.text() == "2:30 left"
     assert not player.note_label.isVisible()
     advance(player, clock, 29)
@@ -434,10 +444,10 @@ def test_two_minutes_before_the_next_session_a_gentle_note_then_it_ends_in_time(
     assert player.note_label.isVisible()
     assert player.note_label.text() == WARN_TEXT
     advance(player, clock, 120)
-    assert player.page == "done"
+    assert player.page == "end"
     assert player.done_label.text() == "Time to get ready for your next session."
-    assert sound.played == ["start", "end"]
-    skip_glimmer(player)
+    assert sound.heard()[-1] == "end"
+    done(player)
     [record] = practices(journal)
     assert (record.completed, record.actual_seconds, record.planned_seconds) == (False, 150, 600)
 
@@ -459,11 +469,11 @@ def test_closing_the_window_mid_practice_journals_it_as_stopped(
 def test_closing_before_it_began_journals_nothing(
     make, journal: Journal, qtbot: QtBot, sound: FakeSound
 ) -> None:
-    player = make(ratings=True)
+    player = make(ratings=True, begin=False)  # Esc on the first screen, in the lead-in
     with qtbot.waitSignal(player.dismissed):
         qtbot.keyClick(player.focusWidget() or player, Qt.Key.Key_Escape)
     assert practices(journal) == []
-    assert sound.played == []
+    assert sound.heard() == []
 
 
 # --- the pacer ---------------------------------------------------------------------------------
@@ -628,7 +638,7 @@ def test_a_shipped_body_scan_runs_to_its_end(make, clock: FakeClock, journal: Jo
     assert player.cue_label.text() == scan.steps[0].cue
     while player.page == "practice":
         advance(player, clock, 7)
-    skip_glimmer(player)
+    done(player)
     [record] = practices(journal)
     assert record.completed
     assert record.actual_seconds == round(scan.total_seconds)
@@ -681,28 +691,30 @@ def test_practice_refuses_minutes_it_cannot_fit(capsys: pytest.CaptureFixture[st
 # --- saving through the app's one writer, and what a failed save looks like ------------------
 
 
-def test_a_practice_that_was_not_saved_says_so_on_the_end_page_and_can_be_saved_again(
+def test_a_practice_that_was_not_saved_says_so_on_the_end_screen_and_can_be_saved_again(
     make, clock: FakeClock, journal: Journal, qtbot: QtBot
 ) -> None:
     save = FlakySave(journal, "practice")
-    player = make(ratings=True, save=save)
-    player.before_page.buttons[6].click()
+    player = make(ratings=True, checkin_style="scale", save=save)
+    assert player.checkin is not None
+    player.checkin.buttons["6"].click()
     advance(player, clock, 60)
-    player.after_page.buttons[2].click()
-    assert player.page == "done"
-    error = player.done_page.error
+    player.end_page.checkin.buttons["2"].click()  # type: ignore[union-attr]
+    assert player.page == "end"
+    done(player)
+    error = player.end_page.error
     assert error.isVisible() and error.text() == save.message  # one calm line, on the page
     assert save.message.startswith("Not saved: No space left on device.")
     assert player.save_error == save.message
-    skip_glimmer(player)
-    # The window stays, with the message, instead of vanishing with it.
+    # The window stays, with the message, instead of vanishing with it, and it does not
+    # close by itself while it says so.
     assert player.isVisible()
-    assert player.page == "done" and error.isVisible()
-    assert player.done_page.retry_button.isVisible()
+    assert player.end_page.retry_button.isVisible()
+    assert not player.end_page.findChild(type(player._timer), "end-idle").isActive()
     assert practices(journal) == []
     save.failing.clear()  # the disk has room again
     with qtbot.waitSignal(player.finished) as finished:
-        player.done_page.retry_button.click()
+        player.end_page.retry_button.click()
     [record] = practices(journal)
     assert finished.args == [record]
     assert (record.rating_before, record.rating_after) == (6, 2)  # what was answered is kept
@@ -715,70 +727,35 @@ def test_a_practice_that_was_not_saved_can_be_let_go(
 ) -> None:
     player = make(save=FlakySave(journal, "practice"))
     advance(player, clock, 60)
-    skip_glimmer(player)
+    done(player)
     with qtbot.waitSignal(player.finished):
-        player.done_page.close_button.click()
+        player.end_page.close_button.click()
     assert not player.isVisible()
     assert practices(journal) == []
 
 
-def test_a_glimmer_that_was_not_saved_stays_in_its_prompt_with_the_words(
+def test_a_glimmer_that_was_not_saved_stays_on_the_end_screen_with_the_words(
     make, clock: FakeClock, journal: Journal, qtbot: QtBot
 ) -> None:
     save = FlakySave(journal, "glimmer")
-    player = make(save=save)
+    player = make(save=save, after_session=True)
     advance(player, clock, 60)
-    dialog = player.glimmer_dialog
-    assert dialog is not None
-    assert player.done_page.error.isHidden()  # the practice itself was saved
-    dialog.text_edit.setText("Her shoulders dropped when she laughed")
-    dialog.chips["chest"].click()
-    dialog.save_button.click()
-    assert dialog.isVisible(), "the prompt closed and the words were lost"
-    assert dialog.text_edit.text() == "Her shoulders dropped when she laughed"
-    assert dialog.chips["chest"].isChecked()
-    assert dialog.error.isVisible() and dialog.error.text() == save.message
-    assert player.isVisible()
+    assert player.glimmer_asked
+    player.end_page.glimmer_edit.setText("Her shoulders dropped when she laughed")
+    done(player)
+    assert player.isVisible(), "the screen closed and the words were lost"
+    assert player.end_page.glimmer_edit.text() == "Her shoulders dropped when she laughed"
+    assert player.save_error == save.message
+    [record] = practices(journal)  # the practice itself was saved
     assert journal.query(GlimmerRecord) == []
     save.failing.clear()
     with qtbot.waitSignal(player.finished):
-        dialog.save_button.click()  # the same Save, pressed again
-    [record] = practices(journal)
+        done(player)  # the same Done, pressed again
+    assert practices(journal) == [record]  # saved once
     [glimmer] = journal.query(GlimmerRecord)
     assert glimmer.text == "Her shoulders dropped when she laughed"
-    assert glimmer.felt_in == ("chest",)
     assert glimmer.practice_id == record.id
     assert player.glimmer == glimmer
-
-
-def test_without_a_settings_store_dont_ask_again_holds_for_this_window_only(
-    make, clock: FakeClock, journal: Journal
-) -> None:
-    player = make(ratings=True, settings_store=None)
-    player.before_page.never_button.click()
-    assert player.page == "practice"
-    advance(player, clock, 60)
-    assert player.page == "done"  # not asked afterwards either
-    assert not journal.paths.settings.exists()  # and nothing written behind anyone's back
-
-
-class _ReadOnlyStore:
-    def update(self, **changes: object) -> None:
-        raise OSError(30, "Read-only file system")
-
-
-def test_a_preference_that_cannot_be_kept_is_one_log_line_and_the_practice_goes_on(
-    make, clock: FakeClock, caplog: pytest.LogCaptureFixture
-) -> None:
-    player = make(ratings=True, settings_store=_ReadOnlyStore())
-    with caplog.at_level("WARNING", logger="companion.player"):
-        player.before_page.never_button.click()
-    assert [r.getMessage() for r in caplog.records] == [
-        "could not save the ratings preference: [Errno 30] Read-only file system"
-    ]
-    assert player.page == "practice"
-    advance(player, clock, 60)
-    assert player.page == "done"
 
 
 # --- every page under the pseudo-locale ---------------------------------------------------------
@@ -811,6 +788,7 @@ def test_every_page_is_translated_and_nothing_is_cut_off(
         "Follow the circle.",
         "Notice five things you can see.",
         "I've seen them",
+        "Go gently; stop any time.",
     ]
 
     def look(player: PlayerWindow, page: str) -> None:
@@ -818,11 +796,16 @@ def test_every_page_is_translated_and_nothing_is_cut_off(
         QApplication.processEvents()
         assert problems(player, allowed=data) == [], page
 
+    cautious = dataclasses.replace(exercise, caution="Go gently; stop any time.")
+    first = make(cautious, ratings=True, begin=False)
+    look(first, "practice")  # the first screen, with its caution and the check-in
+    first.close()
+
     player = make(
-        exercise, ratings=True, ends_by=clock.monotonic() + 40
+        exercise, ratings=True, after_session=True, ends_by=clock.monotonic() + 40
     )  # runs past it: the note shows
-    look(player, "before")
-    player.before_page.buttons[5].click()
+    assert player.checkin is not None
+    player.checkin.buttons["between"].click()
     advance(player, clock, 10.5)  # breathing, with the two-minute note showing
     assert player.note_label.isVisible()
     look(player, "practice")
@@ -833,18 +816,14 @@ def test_every_page_is_translated_and_nothing_is_cut_off(
     assert player.views.currentWidget() is player.cue_view
     look(player, "practice")
     player.next_step()
-    look(player, "after")
-    player.after_page.buttons[3].click()
-    dialog = player.glimmer_dialog
-    assert dialog is not None
-    assert problems(dialog) == []
-    dialog.skip_button.click()
+    assert player.glimmer_asked
+    look(player, "end")  # the after check-in and the glimmer question, on one screen
+    done(player)
 
     failing = make(exercise, save=FlakySave(journal, "practice"))
     failing.stop()
-    skip_glimmer(failing)
-    look(failing, "done")  # the end page, with its calm line, Try again and Close
-    assert failing.done_page.retry_button.isVisible()
+    done(failing)
+    look(failing, "end")  # the end screen, with its calm line, Try again and Close
 
     calm = make(exercise, reduced_motion=True)
     assert calm.pacer.reduced_motion

@@ -462,7 +462,7 @@ def test_the_sound_check_without_a_player_says_what_to_install_and_can_go_silent
     window.next()
     window.next()
     assert finished == [True]
-    assert load_settings(paths.settings).sound == "mute"
+    assert load_settings(paths.settings).guidance == "silent"  # silence is a guidance now
 
 
 def test_without_a_player_sounds_stay_on_unless_the_person_chooses_silence(
@@ -489,6 +489,25 @@ def test_a_muted_sound_plays_for_the_check_and_is_muted_again(
     window.close()
     assert sound.level == "mute"
     assert store.settings.sound == "mute"
+
+
+def test_silent_guidance_plays_for_the_check_and_is_silent_again(
+    qtbot: Any, paths: Paths, library: Any
+) -> None:
+    from tests.fake_sound import FakeSound as GuidedSound
+
+    sound = GuidedSound(guidance="silent")
+    window, store, _finished = make(
+        qtbot, paths, library, Settings(guidance="silent"), sound=sound
+    )
+    window.go(4)
+    step = window.sound_check
+    assert step.silent.isVisibleTo(window) and step.silent.isChecked()
+    step.play()
+    assert sound.heard() == ["start"]
+    window.close()
+    assert sound.guidance == "silent"
+    assert store.settings.guidance == "silent"
 
 
 # --- the coming day -----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """`companion practice [ID] [--minutes N]`: open the practice player directly, without the
 tray (for a desktop shortcut or a terminal).
 
-It builds the two owners the tray app would otherwise hand the player: a journal writer
-(`JournalWriter(journal).save`) and the settings store, so "Don't ask me again" and a
-failed save behave here exactly as in the app.
+It builds what the tray app would otherwise hand the player: a journal writer
+(`JournalWriter(journal).save`), the settings, and the sound (volume, breath tones and
+guidance as set), so a failed save behaves here exactly as in the app. No session has
+just ended, so the end screen asks no glimmer question.
 """
 
 from __future__ import annotations
@@ -137,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
     style.apply(app)
     text.install()
     sound = Sound(settings.sound, ticks=settings.phase_ticks)
+    set_guidance = getattr(sound, "set_guidance", None)
+    if set_guidance is not None:
+        set_guidance(settings.guidance)
     with open_journal(args) as journal:
         player = PlayerWindow(
             exercise,
@@ -144,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             settings,
             sound,
             save=JournalWriter(journal).save,
-            settings_store=store,
+            after_session=False,  # no session just ended: no glimmer question
         )
         player.show()
         player.raise_()

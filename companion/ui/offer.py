@@ -3,7 +3,9 @@
 It never takes keyboard focus (the clinician may be typing notes), ignores clicks in
 its first second (so a click meant for something else cannot dismiss it), and goes
 away by itself when its window closes. It shows state and emits intents; the app
-decides what they mean.
+decides what they mean. Left alone for `LOWER_AFTER_S` it lowers itself: it hides to the
+tray (whose icon still says an offer waits; a click brings it back), or, with no tray,
+it stops staying on top of every window. It never stays on top for an hour.
 
 Its rounded corners are real: the window's shape (an X11 shape mask, `rounded_region`,
 kept in step with its size) leaves the corners out, so the desktop shows through them
@@ -18,7 +20,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import (
     QGuiApplication,
     QPainter,
@@ -41,6 +43,8 @@ from companion.i18n import _, ngettext
 from companion.ui import kit, style, text
 
 CLICK_GUARD_S = 1.0
+LOWER_AFTER_S = 180.0
+"""Seconds a card left alone stays up before it lowers itself."""
 RADIUS = 12
 """The card's corner radius, in (device-independent) pixels."""
 _NO_SHAPES = frozenset({"offscreen", "minimal"})
@@ -74,6 +78,8 @@ class OfferCard(QFrame):
     start = Signal(str)
     snooze = Signal()
     skip = Signal()
+    lowered = Signal()
+    """Left alone for LOWER_AFTER_S, the card went down (hidden, or no longer on top)."""
 
     def __init__(
         self,
@@ -84,11 +90,19 @@ class OfferCard(QFrame):
         others: Sequence[tuple[str, str]] = (),
         note: str = "",
         can_snooze: bool = True,
+        hide_when_lowered: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock
         self._shown_at: float | None = None
+        self._hide_when_lowered = hide_when_lowered
+        self._reshowing = False
+        self.is_lowered = False
+        self._lower_timer = QTimer(self)
+        self._lower_timer.setObjectName("offer-lower")
+        self._lower_timer.setSingleShot(True)
+        self._lower_timer.timeout.connect(self.check_lower)
         self.setObjectName("offer-card")
         self.setWindowFlags(
             Qt.WindowType.Tool
@@ -197,8 +211,41 @@ class OfferCard(QFrame):
         self.snooze_button.setEnabled(can_snooze)
 
     def showEvent(self, event: object) -> None:
-        self._shown_at = self.clock.monotonic()
+        if not self._reshowing:  # shown (again): the click guard and the wait start over
+            self._shown_at = self.clock.monotonic()
+            self.is_lowered = False
+            self._arm(LOWER_AFTER_S)
         super().showEvent(event)  # type: ignore[arg-type]
+
+    # --- lowering itself -----------------------------------------------------------------
+
+    def check_lower(self) -> None:
+        """The timer's slot (call it after moving a fake clock): lower the card once it
+        has been left alone for LOWER_AFTER_S."""
+        if self._shown_at is None or self.is_lowered or not self.isVisible():
+            return
+        left = LOWER_AFTER_S - (self.clock.monotonic() - self._shown_at)
+        if left > 0:
+            self._arm(left)
+            return
+        self.is_lowered = True
+        if self._hide_when_lowered:
+            self.hide()
+        else:  # changing a window's flags hides it: show it again, no longer on top
+            self._reshowing = True
+            try:
+                self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, False)
+                self.show()
+                if platform_shapes_windows():  # a real window system (offscreen cannot)
+                    self.lower()
+            finally:
+                self._reshowing = False
+        self.lowered.emit()
+
+    def _arm(self, seconds: float) -> None:
+        rate = getattr(self.clock, "rate", 1.0)
+        rate = rate if isinstance(rate, (int, float)) and rate > 0 else 1.0
+        self._lower_timer.start(int(seconds / rate * 1000) + 1)
 
     # --- the rounded shape ---------------------------------------------------------------
 

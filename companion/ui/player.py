@@ -1,23 +1,26 @@
-"""The practice player: a calm window that walks through one practice.
+"""The practice player: a calm window that walks through one practice, on screen and
+aloud.
 
 It shows what `PracticeRun.state()` says (the core decides steps, pauses and the end)
-and turns keys and buttons into intents: Space pauses or resumes, Right or Enter moves
-on, Esc stops. The flow is:
+and turns keys and buttons into intents: Space pauses or resumes (wherever the focus
+is: a focused Stop never takes Space), Right or Enter moves on, Esc stops. The flow:
 
-    [how activated? 0-10, optional] -> the practice -> [how activated now?]
-    -> saved -> the glimmer question -> `finished(PracticeRecord)` -> closed
+    first screen (title, caution, the optional one-tap check-in) -> LEAD_IN_S later
+    the practice starts by itself -> the end screen (how long, the optional after
+    check-in, the glimmer question after a session) -> saved -> closed
 
-The player writes nothing itself: it hands the practice (and the glimmer) to `save`,
-the app's one journal writer. A practice that could not be saved keeps the end page
-open with one calm line and Try again; a glimmer that could not be saved keeps its
-prompt open with the words in it. "Don't ask me again" goes to the settings' one
-owner (`settings_store.update(ratings=False)`).
+Aloud (through `Sound`, see tests/fake_sound.py for the contract): "start" when the
+practice begins; at every step's start `hush()` then `cue(step.cue)` (the voice, or the
+soft step chime); at every breath phase's start "inhale", "exhale" or "hold"; "end"
+when it ran its course. Pausing hushes the voice: playsound3 cannot pause a file, so the
+voice stops on pause and speaks again at the next step's cue (a half sentence resumed
+mid-word would be worse than silence). Stop, closing, and the end hush it; after Stop
+nothing more is heard.
 
-Nothing here counts ticks. One single-shot timer ("player-tick") is set for the next
-moment something on screen changes (the countdown's next second, a step's end, the
-two-minute note, the end); while the window is hidden it wakes only for steps and the
-end. The pacer has its own frame timer, which runs only while it is visible. The rating
-and end pages live in `companion.ui.player_pages`.
+The player writes nothing itself: it hands the practice (and a glimmer) to `save`, the
+app's one journal writer, when the end screen closes. One single-shot timer
+("player-tick") is set for the next moment something changes (the lead-in's end, the
+countdown's next second, a breath phase, a step's end, the two-minute note, the end).
 """
 
 from __future__ import annotations
@@ -25,46 +28,56 @@ from __future__ import annotations
 import logging
 import math
 import random
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.core.exercises import BreathingStep, Exercise, SelfPacedStep
-from companion.core.pacing import WARN_BEFORE_SECONDS, BreathState, PracticeRun, RunState
-from companion.core.records import PracticeRecord
-from companion.core.settings import Settings, SettingsError
+from companion.core.pacing import WARN_BEFORE_SECONDS, BreathState, Phase, PracticeRun, RunState
+from companion.core.records import GlimmerRecord, PracticeRecord
+from companion.core.settings import Settings
 from companion.i18n import N_, _
-from companion.ui import kit, style
-from companion.ui.glimmer import GlimmerDialog
-from companion.ui.pacer import BreathPacer
-from companion.ui.player_pages import ENDED_TEXT, ControlButton, EndPage, RatingPage, format_left
+from companion.ui import kit
+from companion.ui.player_end import EndScreen
+from companion.ui.player_pages import ENDED_TEXT, format_left, still_words
+from companion.ui.player_view import WARN_TEXT, PracticePage
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from companion.core.clock import Clock
-    from companion.core.records import GlimmerRecord
     from companion.core.writer import Save
-    from companion.runtime.settings_store import SettingsStore
+
+__all__ = ["CHECKIN_WINDOW_S", "LEAD_IN_S", "WARN_TEXT", "PlayerWindow", "clock_rate"]
 
 log = logging.getLogger("companion.player")
 
-WARN_TEXT = N_("Your next session starts soon. You might let this be enough.")
-KEYS_HINT = N_("Space: pause or resume   ·   Right or Enter: next   ·   Esc: stop")
+NO_PLAYER = N_("No sound: no audio player was found. To hear the guidance: {hint}")
+LEAD_IN_S = 2.0
+"""Seconds from the first screen to the first cue: time to see the title and the
+caution (and tap the check-in), well inside the three-second promise."""
+CHECKIN_WINDOW_S = 30.0
+"""The before check-in stays on screen this long into the practice, then makes room."""
+TONES = {
+    Phase.INHALE: "inhale",
+    Phase.TOP_UP: "inhale",
+    Phase.HOLD: "hold",
+    Phase.EXHALE: "exhale",
+    Phase.HOLD_OUT: "hold",
+}
 
 
 class SoundPlayer(Protocol):
-    """What the player needs from `companion.runtime.sound.Sound`."""
+    """What the player needs from `companion.runtime.sound.Sound` (tests/fake_sound.py)."""
 
     def play(self, event: str) -> None: ...
 
@@ -87,18 +100,22 @@ class PlayerWindow(QWidget):
     before it a gentle note appears (if the practice would run into it), and the practice
     ends by it. `clock` paces the practice: a SystemClock in use and a FakeClock in tests
     (drive it with `advance()` and `tick()`); `wall`, when given, dates the records.
-    `save` writes a record (`companion.core.writer.Save`); `settings_store`, when given,
-    keeps "Don't ask me again" (without one it holds for this window only).
+    `save` writes a record (`companion.core.writer.Save`). `after_session` is True when
+    the practice came from the offer after a session: only then, and only when the
+    practice ran its course, does the end screen ask for a glimmer.
     """
 
     finished = Signal(object)
     """The player is closing after the practice; carries the PracticeRecord (saved,
-    unless the person closed the end page that said it was not)."""
+    unless the person closed the end screen that said it was not)."""
     ended = Signal(object)
     """The practice itself is over (done, stopped or out of time); carries the final
-    RunState. The after-rating and the glimmer question may still follow."""
+    RunState. The end screen follows."""
     dismissed = Signal()
     """Closed before the practice began; nothing was saved."""
+    switch = Signal(str)
+    """The person took the practice offered for the state they tapped (its id); this one
+    closes unsaved (it had barely begun) and the app opens that one."""
 
     def __init__(
         self,
@@ -108,9 +125,10 @@ class PlayerWindow(QWidget):
         sound: SoundPlayer,
         *,
         save: Save,
-        settings_store: SettingsStore | None = None,
         ends_by: float | None = None,
         wall: Clock | None = None,
+        after_session: bool = False,
+        suggest: Callable[[str], Exercise | None] | None = None,
         parent: QWidget | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -122,26 +140,28 @@ class PlayerWindow(QWidget):
         # clock, so its reflection and Look back show what was just done); `clock` paces.
         self._wall = wall or clock
         self._save = save
-        self._store = settings_store
         self._settings = settings
         self._sound = sound
+        self._sound_failed = False
         self._ends_by = ends_by
-        self._rng = rng
+        self._after_session = after_session
+        self._suggest = suggest
+        self._switch_to: Exercise | None = None
         self._rate = clock_rate(clock)
         self.run = PracticeRun(exercise, clock, ends_by=ends_by)
-        self._ratings = settings.ratings
-        self.rating_before: int | None = None
-        self.rating_after: int | None = None
+        self._checkin_style = settings.checkin_style if settings.ratings else ""
         self.started_at: float | None = None
+        self._lead_until: float | None = None
         self._started_wall: datetime | None = None
         self._stopped_by_user = False
         self._over: RunState | None = None
         self._shown_step = -1
+        self._spoken_step = -1
+        self._breath_key: tuple[int, int, Phase] | None = None
         self._done = False
         self.record: PracticeRecord | None = None
         self.record_saved = False
         self.glimmer: GlimmerRecord | None = None
-        self.glimmer_dialog: GlimmerDialog | None = None
 
         self._timer = QTimer(self)
         self._timer.setObjectName("player-tick")
@@ -152,12 +172,17 @@ class PlayerWindow(QWidget):
         self.setWindowTitle(_("{title} · Grounding Companion").format(title=exercise.title))
         self.setAccessibleName(_("Practice: {title}").format(title=exercise.title))
         self._build()
+        self._show(self.run.state())  # the first screen shows the first cue at once
         em = self.fontMetrics().height()
         # Room for the pacer, and never less than what every page needs (a longer
-        # language or 150 % scaling widens the rating row).
+        # language or 150 % scaling widens the check-in row).
         need = self.minimumSizeHint()
-        self.setMinimumSize(max(int(em * 26), need.width()), max(int(em * 22), need.height()))
-        self.resize(max(int(em * 36), need.width()), max(int(em * 28), need.height()))
+        self.setMinimumSize(max(int(em * 26), need.width()), max(int(em * 24), need.height()))
+        screen = self.screen().availableGeometry().size() if self.screen() else None
+        tall = max(int(em * 30), need.height())
+        if screen is not None:  # never taller than the screen (150 % on a small one)
+            tall = max(need.height(), min(tall, screen.height() - 2 * em))
+        self.resize(max(int(em * 36), need.width()), tall)
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -167,149 +192,69 @@ class PlayerWindow(QWidget):
         outer.setContentsMargins(int(em * 1.5), int(em * 1.2), int(em * 1.5), int(em * 1.0))
         self.pages = QStackedWidget()
         outer.addWidget(self.pages)
-
-        self.before_page = RatingPage(
-            self.exercise.title, _("How activated do you feel right now?"), self.exercise.about
+        page = PracticePage(
+            self.exercise,
+            checkin_style=self._checkin_style,
+            no_sound=self._no_sound_text(),
+            breath=self._breath_now,
+            reduced_motion=self._settings.reduced_motion,
+            rate=self._rate,
         )
-        self.before_page.chosen.connect(self._rated_before)
-        self.before_page.skipped.connect(self.start_practice)
-        self.before_page.never.connect(self._never_before)
-        self.pages.addWidget(self.before_page)
-
-        self.practice_page = self._build_practice_page(em)
-        self.pages.addWidget(self.practice_page)
-
-        self.after_page = RatingPage("", _("And now, how activated do you feel?"))
-        self.after_page.chosen.connect(self._rated_after)
-        self.after_page.skipped.connect(self._after_answered)
-        self.after_page.never.connect(self._never_after)
-        self.pages.addWidget(self.after_page)
-
-        self.done_page = EndPage()
-        self.done_page.retry.connect(self._save_again)
-        self.done_page.close_requested.connect(self._finish)
-        self.done_label = self.done_page.label
-        self.pages.addWidget(self.done_page)
-
-    def _build_practice_page(self, em: int) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(int(em * 0.5))
-
-        self.title_label = kit.heading(self.exercise.title)
-        self.title_label.setFont(style.font(1.35, bold=True))
-        layout.addWidget(self.title_label)
-
-        info = QHBoxLayout()
-        self.step_label = kit.muted(wrap=False)
-        self.step_label.setFont(style.font(1.05))
-        self.time_label = kit.muted(wrap=False)
-        self.time_label.setFont(style.font(1.05))
-        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        info.addWidget(self.step_label)
-        info.addStretch(1)
-        info.addWidget(self.time_label)
-        layout.addLayout(info)
-
-        self.views = QStackedWidget()
-        # Breathing: the step's cue, small, over the pacer.
-        breathing = QWidget()
-        b_layout = QVBoxLayout(breathing)
-        b_layout.setContentsMargins(0, int(em * 0.3), 0, 0)
-        self.breath_cue = QLabel("")
-        self.breath_cue.setFont(style.font(1.1))
-        self.breath_cue.setWordWrap(True)
-        self.breath_cue.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        b_layout.addWidget(self.breath_cue)
-        self.pacer = BreathPacer(
-            self._breath_now, reduced_motion=self._settings.reduced_motion, clock_rate=self._rate
-        )
-        self.pacer.set_running(False)
-        self.pacer.phaseChanged.connect(self._phase_changed)
-        b_layout.addWidget(self.pacer, 1)
-        self.views.addWidget(breathing)
-        self.breathing_view = breathing
-        # Guided and self-paced: the cue, large and calm.
-        cue_view = QWidget()
-        c_layout = QVBoxLayout(cue_view)
-        c_layout.addStretch(1)
-        self.cue_label = QLabel("")
-        self.cue_label.setFont(style.font(1.6))
-        self.cue_label.setWordWrap(True)
-        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cue_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        c_layout.addWidget(self.cue_label)
-        c_layout.addStretch(1)
-        self.views.addWidget(cue_view)
-        self.cue_view = cue_view
-        layout.addWidget(self.views, 1)
-
-        # A gentle note in the warm colour (never alarm red).
-        self.note_label = QLabel(_(WARN_TEXT))
-        self.note_label.setObjectName("gentle")
-        self.note_label.setWordWrap(True)
-        self.note_label.setFont(style.font(1.05))
-        self.note_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.note_label.setAccessibleName(_(WARN_TEXT))
-        self.note_label.hide()
-        layout.addWidget(self.note_label)
-
-        buttons = QHBoxLayout()
-        self.pause_button = self._control(_("Pause"), _("Pause the practice (Space)"))
+        self.practice_page = page
+        self.pages.addWidget(page)
+        self.title_label, self.caution_label = page.title_label, page.caution_label
+        self.no_sound_label, self.checkin = page.no_sound_label, page.checkin
+        self.step_label, self.time_label, self.views = page.step_label, page.time_label, page.views
+        self.breath_cue, self.pacer, self.cue_label = page.breath_cue, page.pacer, page.cue_label
+        self.breathing_view, self.cue_view = page.breathing_view, page.cue_view
+        self.note_label = page.note_label
+        self.pause_button, self.next_button = page.pause_button, page.next_button
+        self.stop_button = page.stop_button
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.next_button = self._control(
-            _("Next step"), _("Move on to the next step (Right or Enter)")
-        )
-        self.next_button.setObjectName("primary")  # the one main action, as kit.primary_button
         self.next_button.clicked.connect(self.next_step)
-        self.stop_button = self._control(_("Stop"), _("End the practice now (Esc)"))
         self.stop_button.clicked.connect(self.stop)
-        buttons.addWidget(self.pause_button)
-        buttons.addWidget(self.next_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.stop_button)
-        layout.addLayout(buttons)
+        self.switch_button = page.switch_button
+        self.switch_button.clicked.connect(self._switch)
+        if self.checkin is not None:
+            self.checkin.chosen.connect(self._tapped_before)
+        self.end_page = EndScreen(self._clock, rate=self._rate, rng=None)
+        self.end_page.done.connect(self._end_done)
+        self.end_page.idle.connect(self._end_idle)
+        self.end_page.retry.connect(self._save_again)
+        self.end_page.close_requested.connect(self._finish)
+        self.done_label = self.end_page.label
+        self.pages.addWidget(self.end_page)
 
-        hint = kit.hint(_(KEYS_HINT))
-        hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(hint)
+    def _no_sound_text(self) -> str:
+        """One line when nothing can be heard though guidance is on ("" otherwise)."""
+        if self._settings.guidance == "silent":
+            return ""
+        try:
+            if self._sound_call("available") is not False:
+                return ""
+            from companion.runtime.sound import install_hint
 
-        QWidget.setTabOrder(self.pause_button, self.next_button)
-        QWidget.setTabOrder(self.next_button, self.stop_button)
-        return page
-
-    def _control(self, text: str, description: str) -> QPushButton:
-        button = kit.named(ControlButton(text), text, description)
-        button.setAutoDefault(False)
-        button.setFont(style.font(1.1))
-        button.setMinimumHeight(int(self.fontMetrics().height() * 2.2))
-        button.setMinimumWidth(int(self.fontMetrics().height() * 6))
-        # Clicking must not move the keyboard focus, so Space stays "pause" for mouse users;
-        # Tab still reaches every button.
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return button
+            return _(NO_PLAYER).format(hint=install_hint())
+        except Exception:  # a sound that cannot even say this must not stop the practice
+            return ""
 
     # --- which page -----------------------------------------------------------------------
 
     @property
     def page(self) -> str:
-        """ "before", "practice", "after" or "done"."""
-        current = self.pages.currentWidget()
-        names: dict[QWidget, str] = {
-            self.before_page: "before",
-            self.practice_page: "practice",
-            self.after_page: "after",
-            self.done_page: "done",
-        }
-        return names[current] if current is not None else "before"
+        """ "practice" (the first screen and the practice) or "end"."""
+        return "end" if self.pages.currentWidget() is self.end_page else "practice"
+
+    @property
+    def started(self) -> bool:
+        return self.started_at is not None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self.started_at is None and not self._done and not self._ratings:
-            self.start_practice()
-        elif self.started_at is not None:
-            self.tick()
+        if self.started_at is None and self._lead_until is None and not self._done:
+            self._lead_until = self._clock.monotonic() + LEAD_IN_S
+            self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tick()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -320,16 +265,17 @@ class PlayerWindow(QWidget):
     # --- intents --------------------------------------------------------------------------
 
     def start_practice(self) -> None:
-        """Begin (after the first rating, or at once when ratings are off)."""
+        """Begin now (the lead-in's end does this by itself)."""
         if self.started_at is not None or self._done:
             return
         self.pages.setCurrentWidget(self.practice_page)
         self.run.start()
         self.started_at = self._clock.monotonic()
         self._started_wall = self._wall.now()
-        self._sound.play("start")
+        self._sound_call("play", "start")
         self.pacer.set_running(True)
-        self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.pause_button.hasFocus() and not self._checkin_focused():
+            self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.tick()
 
     def toggle_pause(self) -> None:
@@ -337,6 +283,8 @@ class PlayerWindow(QWidget):
             return
         self.run.toggle_pause()
         paused = self.run.state().paused
+        if paused:
+            self._sound_call("hush")  # the voice speaks again at the next step's cue
         word = _("Resume") if paused else _("Pause")
         self.pause_button.setText(word)
         kit.named(
@@ -348,15 +296,22 @@ class PlayerWindow(QWidget):
         self.tick()
 
     def next_step(self) -> None:
+        if self.started_at is None and not self._done:
+            self.start_practice()  # "next" on the first screen: begin now
+            return
         if not self._running:
             return
         self.run.next_step()
         self.tick()
 
     def stop(self) -> None:
+        if self.started_at is None and not self._done:
+            self.close()  # before it began: nothing to save
+            return
         if not self._running:
             return
         self._stopped_by_user = True
+        self._sound_call("hush")
         self.run.stop()
         self.tick()
 
@@ -364,21 +319,31 @@ class PlayerWindow(QWidget):
     def _running(self) -> bool:
         return self.started_at is not None and self._over is None and self.page == "practice"
 
-    # --- keeping the screen up to date -----------------------------------------------------
+    # --- keeping the screen (and the sound) up to date -------------------------------------
 
     def _breath_now(self) -> BreathState | None:
-        return self.run.state().breath
+        return self.run.state().breath if self.started_at is not None else None
 
     def tick(self) -> None:
-        """Show the practice as of now and plan the next look. Safe to call any time."""
+        """Show the practice as of now, say what starts now, and plan the next look.
+        Safe to call any time."""
         self._timer.stop()
-        if self.started_at is None or self._over is not None:
+        if self._done or self._over is not None:
+            return
+        if self.started_at is None:
+            if self._lead_until is None:
+                return
+            if self._clock.monotonic() >= self._lead_until - 1e-9:
+                self.start_practice()
+            else:
+                self._timer.start(self._ms(self._lead_until - self._clock.monotonic()))
             return
         state = self.run.state()
         if state.finished:
             self._practice_over(state)
             return
         self._show(state)
+        self._say(state)
         self._plan(state)
 
     def _show(self, state: RunState) -> None:
@@ -390,13 +355,14 @@ class PlayerWindow(QWidget):
                 _("Step {n} of {count}").format(n=state.step_index + 1, count=state.step_count)
             )
             self.step_label.setVisible(many)
+            cue = self._cue_words(step.cue)
             if isinstance(step, BreathingStep):
-                self.breath_cue.setText(step.cue)
-                self.breath_cue.setVisible(bool(step.cue))
+                self.breath_cue.setText(cue)
+                self.breath_cue.setVisible(bool(cue))
                 self.views.setCurrentWidget(self.breathing_view)
             else:
-                self.cue_label.setText(step.cue)
-                self.cue_label.setAccessibleName(step.cue)
+                self.cue_label.setText(cue)
+                self.cue_label.setAccessibleName(cue)
                 self.views.setCurrentWidget(self.cue_view)
             last = state.step_index + 1 >= state.step_count
             if isinstance(step, SelfPacedStep):
@@ -410,12 +376,44 @@ class PlayerWindow(QWidget):
         self.time_label.setAccessibleName(self.time_label.text())
         if state.warn_time and not self.note_label.isVisible():
             self.note_label.show()
+        first_screen = not state.started or state.elapsed_active_seconds < CHECKIN_WINDOW_S
+        if not first_screen:  # the check-in and the sound line make room for the practice
+            for first_only in (self.checkin, self.no_sound_label, self.switch_button):
+                if first_only is not None and not first_only.isHidden():
+                    first_only.hide()
+
+    def _cue_words(self, cue: str) -> str:
+        """The cue as shown and spoken: with reduced motion, never a moving circle."""
+        return still_words(cue) if self._settings.reduced_motion else cue
+
+    def _say(self, state: RunState) -> None:
+        """The sound of what starts now: a step's cue (hushing the one before), a breath
+        phase's tone. Each is said once, when its step or phase begins."""
+        step = state.step
+        if step is None:
+            return
+        if state.step_index != self._spoken_step:
+            self._spoken_step = state.step_index
+            self._breath_key = None
+            self._sound_call("hush")
+            cue = self._cue_words(step.cue)
+            if cue or not isinstance(step, BreathingStep):
+                # No words: the soft step chime (cue("") is heard as "step").
+                self._sound_call("cue", cue, user=self.exercise.user)
+        breath = state.breath
+        if breath is not None and not state.paused:
+            key = (state.step_index, breath.cycle, breath.phase)
+            if key != self._breath_key:
+                self._breath_key = key
+                self._sound_call("play", TONES[breath.phase])
 
     def _plan(self, state: RunState) -> None:
         now = self._clock.monotonic()
         waits: list[float] = []
         if not state.paused:
             waits.append(state.step_remaining)
+            if state.breath is not None:  # the next breath phase's tone, on time
+                waits.append(state.breath.phase_remaining)
         if self._ends_by is not None:
             if not state.warn_time:
                 waits.append(self._ends_by - WARN_BEFORE_SECONDS - now)
@@ -425,13 +423,59 @@ class PlayerWindow(QWidget):
             # The countdown shows whole seconds, rounded up: it changes as each one passes.
             fraction = state.remaining_seconds - math.floor(state.remaining_seconds)
             waits.append(fraction if fraction > 1e-6 else 1.0)
-        if not waits:
-            return
-        wait = max(0.0, min(waits))
-        self._timer.start(math.ceil(wait / self._rate * 1000.0) + 1)
+        if state.elapsed_active_seconds < CHECKIN_WINDOW_S and not state.paused:
+            waits.append(CHECKIN_WINDOW_S - state.elapsed_active_seconds)
+        waits = [w for w in waits if w > 1e-9]  # a moment already past is no reason to wake
+        if waits:
+            self._timer.start(self._ms(min(waits)))
 
-    def _phase_changed(self, _word: str) -> None:
-        self._sound.play("tick")  # Sound plays it only when phase ticks are on
+    def _ms(self, seconds: float) -> int:
+        return math.ceil(seconds / self._rate * 1000.0) + 1
+
+    def _sound_call(self, name: str, *args: object, **kwargs: object) -> object:
+        """Call the sound; a sound that fails (or lacks a call) is one log line, never a
+        practice that stops."""
+        method = getattr(self._sound, name, None)
+        if method is None:
+            return None
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            if not self._sound_failed:
+                self._sound_failed = True
+                log.warning("sound %s failed: %s", name, exc)
+            return None
+
+    def _tapped_before(self, state: str) -> None:
+        """ "Flat" on a settling practice, or "wired" on an energising one: offer, one
+        click away, the practice that suits that state best (never a second window)."""
+        effect = self.exercise.effect
+        against = (state == "flat" and effect == "settling") or (
+            state == "wired" and effect == "energising"
+        )
+        other = self._suggest(state) if against and self._suggest is not None else None
+        self._switch_to = other
+        if other is None:
+            self.switch_button.hide()
+            return
+        words = (
+            _("Feeling flat? You might try {practice} instead")
+            if state == "flat"
+            else _("Feeling wired? You might try {practice} instead")
+        ).format(practice=other.title)
+        self.switch_button.setText(words)
+        kit.named(self.switch_button, words, _("Close this practice and start that one"))
+        self.switch_button.show()
+
+    def _switch(self) -> None:
+        other = self._switch_to
+        if other is None or self._done or self._over is not None:
+            return
+        self._done = True  # closes unsaved: it had barely begun
+        self._timer.stop()
+        self._sound_call("hush")
+        self.switch.emit(other.id)
+        self.close()
 
     # --- the end --------------------------------------------------------------------------
 
@@ -439,164 +483,153 @@ class PlayerWindow(QWidget):
         self._over = state
         self._timer.stop()
         self.pacer.set_running(False)
+        self._sound_call("hush")
         if not self._stopped_by_user:
-            self._sound.play("end")
+            self._sound_call("play", "end")
         if state.out_of_time:
             message = _(ENDED_TEXT["out_of_time"])
         elif self._stopped_by_user:
             message = _(ENDED_TEXT["stopped"])
         else:  # the end, reached (even by skipping through: the journal says which)
             message = _(ENDED_TEXT["completed"])
-        self.done_label.setText(message)
+        self.record = self._practice_record(state)
         self.ended.emit(state)
-        if self._ratings:
-            self.after_page.heading.setText(message)
-            self.pages.setCurrentWidget(self.after_page)
-            self.after_page.buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self._after_answered()
-
-    def _after_answered(self) -> None:
-        """The after-rating is answered or skipped (or was not asked): save, then ask for
-        a glimmer."""
-        if self.record is not None:
-            return
-        self.pages.setCurrentWidget(self.done_page)
-        record = self._record_practice()
-        dialog = GlimmerDialog(
-            self,
-            source="after-session",
-            rng=self._rng,
-            save=self._save,
-            clock=self._wall,
-            practice_id=record.id,
+        glimmer = self._after_session and not self._stopped_by_user and not state.out_of_time
+        self.end_page.ask(
+            message, state.elapsed_active_seconds, checkin=self._checkin_style, glimmer=glimmer
         )
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(self._glimmer_answered)
-        self.glimmer_dialog = dialog
-        dialog.open()
+        self.pages.setCurrentWidget(self.end_page)
+        self.end_page.first_focus()
 
-    def _record_practice(self) -> PracticeRecord:
-        state = self._over if self._over is not None else self.run.state()
-        record = PracticeRecord(
+    def _practice_record(self, state: RunState) -> PracticeRecord:
+        before = self.checkin
+        return PracticeRecord(
             at=self._started_wall or self._wall.now(),
             exercise=self.exercise.id,
             planned_seconds=round(self.exercise.total_seconds),
             actual_seconds=round(state.elapsed_active_seconds),
             completed=state.completed,
-            rating_before=self.rating_before,
-            rating_after=self.rating_after,
+            rating_before=before.rating() if before is not None else None,
+            state_before=before.state() if before is not None else None,
         )
-        self.record = record
-        self._save_practice()
-        return record
 
-    def _save_practice(self) -> None:
-        """Hand the practice to the writer; a failure is said on the end page."""
-        if self.record is None or self.record_saved:
+    @property
+    def glimmer_asked(self) -> bool:
+        """Whether the end screen holds the glimmer question."""
+        return self.page == "end" and self.end_page.asks_glimmer
+
+    def _with_after(self) -> None:
+        """Put the after check-in into the record (until it is saved)."""
+        after = self.end_page.checkin
+        if self.record is None or self.record_saved or after is None:
             return
+        self.record = replace(self.record, rating_after=after.rating(), state_after=after.state())
+
+    def _save_practice(self) -> bool:
+        """Hand the practice to the writer; a failure is said on the end screen."""
+        if self.record is None:
+            return False
+        if self.record_saved:
+            return True
+        self._with_after()
         saved = self._save(self.record)
         self.record_saved = bool(saved)
-        self.done_page.show_failure("" if saved else saved.message)
+        self.end_page.show_failure("" if saved else saved.message)
+        if not saved:
+            self.end_page.offer_retry()
+        return self.record_saved
+
+    def _save_glimmer(self) -> bool:
+        """The glimmer, if words were given and it is not saved yet."""
+        words = self.end_page.glimmer_words()
+        if not words or self.glimmer is not None or self.record is None:
+            return True
+        record = GlimmerRecord(
+            at=self._wall.now(), text=words, source="after-session", practice_id=self.record.id
+        )
+        saved = self._save(record)
+        if not saved:
+            self.end_page.show_failure(saved.message)
+            self.end_page.glimmer_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self.glimmer = record
+        return True
+
+    def _end_done(self) -> None:
+        """Done: the practice with what was answered, then the glimmer if there are words."""
+        if self._save_practice() and self._save_glimmer():
+            self._finish()
+
+    def _end_idle(self) -> None:
+        """Left alone: the practice is kept; an unanswered glimmer question is not."""
+        if self._save_practice():
+            self._finish()
 
     @property
     def save_error(self) -> str:
-        """The calm line shown when the practice could not be saved ("" when it was)."""
-        return self.done_page.error.text() if not self.record_saved else ""
+        """The calm line shown when something could not be saved ("" when all was)."""
+        error = self.end_page.error
+        return error.text() if not error.isHidden() else ""
 
     def _save_again(self) -> None:
-        self._save_practice()
-        if self.record_saved:
-            self._finish()
-
-    def _glimmer_answered(self, _code: int) -> None:
-        """The glimmer prompt closed (it saved the glimmer itself, if one was given)."""
-        dialog = self.glimmer_dialog
-        if dialog is None:
-            return
-        self.glimmer_dialog = None
-        if dialog.record is not None:
-            self.glimmer = dialog.record
-        dialog.deleteLater()
-        if self.record_saved:
-            self._finish()
-        else:  # the end page keeps saying so, with Try again and Close
-            self.done_page.offer_retry()
+        self._end_done()
 
     def _finish(self) -> None:
         if self._done:
             return
         self._done = True
         self._timer.stop()
+        self.end_page.stop_waiting()
         self.finished.emit(self.record)
         self.close()
 
-    # --- ratings ---------------------------------------------------------------------------
-
-    def _rated_before(self, value: int) -> None:
-        self.rating_before = value
-        self.start_practice()
-
-    def _rated_after(self, value: int) -> None:
-        self.rating_after = value
-        self._after_answered()
-
-    def _never_before(self) -> None:
-        self._ratings_off()
-        self.start_practice()
-
-    def _never_after(self) -> None:
-        self._ratings_off()
-        self._after_answered()
-
-    def _ratings_off(self) -> None:
-        """ "Don't ask me again": off for this window at once, and for good through the
-        settings' one owner when there is one (it tells everyone who listens)."""
-        self._ratings = False
-        if self._store is None:
-            return
-        try:
-            self._store.update(ratings=False)
-        except (SettingsError, OSError) as exc:
-            log.warning("could not save the ratings preference: %s", exc)
-
     # --- keys and closing ------------------------------------------------------------------
 
+    def _checkin_focused(self) -> bool:
+        focused = self.focusWidget()
+        rows = [r for r in (self.checkin, self.end_page.checkin) if r is not None]
+        return any(focused in r.buttons.values() for r in rows)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys the focused button did not take. Space on a focused button presses it
-        (as everywhere); the practice buttons never take focus from a click, so for
-        mouse users Space always pauses."""
+        """Keys anywhere in the window: the practice buttons and the check-in leave Space
+        and the arrows to it, so Space always pauses, whatever has the focus."""
         key = event.key()
         enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        page = self.page
-        if page == "practice":
+        focused = self.focusWidget()
+        if enter and self._checkin_focused() and isinstance(focused, QAbstractButton):
+            focused.click()
+        elif self.page == "practice":
             if key == Qt.Key.Key_Space:
                 self.toggle_pause()
             elif key == Qt.Key.Key_Right or enter:
                 self.next_step()
             elif key == Qt.Key.Key_Escape:
                 self.stop()
-            else:
+            elif self.checkin is None or not self.checkin.key_choice(event):
                 super().keyPressEvent(event)
                 return
-        elif page in ("before", "after") and enter:
-            focused = self.focusWidget()
-            if isinstance(focused, QAbstractButton):
+        elif enter:
+            if isinstance(focused, QAbstractButton) and focused.isVisible():
                 focused.click()
-        elif page == "before" and key == Qt.Key.Key_Escape:
+            elif self.end_page.retry_button.isVisible():
+                self._save_again()
+            else:
+                self._end_done()
+        elif key == Qt.Key.Key_Escape:
             self.close()
-        elif page == "after" and key == Qt.Key.Key_Escape:
-            self._after_answered()
-        else:
+        elif self.end_page.checkin is None or not self.end_page.checkin.key_choice(event):
             super().keyPressEvent(event)
             return
         event.accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window is always allowed: a practice under way counts as stopped
-        early and is saved; before it began, nothing is."""
+        early and is saved (with what was answered; a glimmer only by Done); before it
+        began, nothing is."""
         self._timer.stop()
         self.pacer.timer.stop()
+        self.end_page.stop_waiting()
+        self._sound_call("hush")
         if not self._done:
             self._done = True
             if self.started_at is None:
@@ -606,12 +639,7 @@ class PlayerWindow(QWidget):
                     self._stopped_by_user = True
                     self.run.stop()
                     self._over = self.run.state()
-                if self.record is None:
-                    self._record_practice()
-                dialog, self.glimmer_dialog = self.glimmer_dialog, None
-                if dialog is not None:
-                    dialog.finished.disconnect(self._glimmer_answered)
-                    dialog.reject()
-                    dialog.deleteLater()
+                    self.record = self._practice_record(self._over)
+                self._save_practice()
                 self.finished.emit(self.record)
         super().closeEvent(event)

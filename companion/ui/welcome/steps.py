@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -97,6 +97,7 @@ def _paragraph(words: str) -> QLabel:
 
 class IntroStep(Step):
     skippable = False
+    about_words_requested = Signal()  # "About these words…"
 
     def __init__(self, *, first_run: bool, parent: QWidget | None = None) -> None:
         title = (_("Welcome to {app}") if first_run else _("How {app} works")).format(
@@ -126,6 +127,13 @@ class IntroStep(Step):
                 _paragraph(_("Until you say when you see clients, no practice is offered."))
             )
             self.body.addWidget(note)
+        self.about_words = kit.link_button(
+            _("About these &words…"),
+            _("About these words"),
+            _("Secondary trauma, vicarious trauma, burnout and more, in a few lines each"),
+        )
+        self.about_words.clicked.connect(self.about_words_requested)
+        self.body.addWidget(self.about_words, 0, Qt.AlignmentFlag.AlignLeft)
         self.finish_layout()
 
 
@@ -292,7 +300,8 @@ class SoundStep(Step):
             _("Carry on silently"),
             _("Practices without sounds; you can turn them on again in Settings"),
         )
-        self.silent.setChecked(settings.sound == "mute")
+        self.silent.setChecked(_is_silent(settings))
+        self._changed_guidance = False  # the chime was played here with guidance silent
         self.body.addWidget(self.silent)
         self.muted_note = kit.hint(
             _("Sounds are off in your settings. Untick “Carry on silently” to turn them on.")
@@ -310,7 +319,7 @@ class SoundStep(Step):
 
     def _show_state(self) -> None:
         missing = not self._available()
-        muted = self._settings.sound == "mute"
+        muted = _is_silent(self._settings)
         self.no_player.setVisible(missing)
         self.silent.setVisible(missing or muted)
         self.muted_note.setVisible(muted and not missing)
@@ -319,6 +328,9 @@ class SoundStep(Step):
         if getattr(self._sound, "level", "normal") == "mute":
             self._sound.set_level("normal")  # for this check; put back when the window closes
             self.changed_level = True
+        if getattr(self._sound, "guidance", "voice") == "silent":
+            self._sound.set_guidance("tones")  # for this check; put back when the step goes
+            self._changed_guidance = True
         if self._available():
             self._sound.play("start")
             self.result.setText(_("Did you hear it? If not, check the volume of this computer."))
@@ -327,14 +339,27 @@ class SoundStep(Step):
         self.result.show()
         self._show_state()
 
+    def hideEvent(self, event: Any) -> None:
+        if self._changed_guidance:  # back to what the settings say
+            self._changed_guidance = False
+            self._sound.set_guidance(self._settings.guidance)
+        super().hideEvent(event)
+
     def changes(self) -> dict[str, Any]:
         if self.silent.isHidden():  # not offered: sounds stay as they are
             return {}
-        if self.silent.isChecked() and self._settings.sound != "mute":
-            return {"sound": "mute"}
-        if not self.silent.isChecked() and self._settings.sound == "mute":
-            return {"sound": "normal"}
+        silent = _is_silent(self._settings)
+        if self.silent.isChecked() and not silent:
+            return {"guidance": "silent"}
+        if not self.silent.isChecked() and silent:
+            loud = {"sound": "normal"} if self._settings.sound == "mute" else {}
+            return {"guidance": "voice", **loud}
         return {}
+
+
+def _is_silent(settings: Settings) -> bool:
+    """Practices without sound: guidance "silent" (or the older "mute" level)."""
+    return settings.guidance == "silent" or settings.sound == "mute"
 
 
 # --- the coming day ----------------------------------------------------------------------------
