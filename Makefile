@@ -6,6 +6,10 @@
 # For packagers (see packaging/README.md):
 #   make bundle  the PyInstaller one-folder bundle, dist/companion
 #   make deb     a Debian/Ubuntu package from that bundle, dist/grounding-companion_<v>_<arch>.deb
+# For the spoken voice (see assets/voice/README.md):
+#   make voice  render the spoken cue of every shipped practice that is new or changed
+#               (Piper, offline), and drop audio no practice uses. Needs the `voice` extra,
+#               which it installs; the app and its tests never need it.
 # For translators:
 #   make pot   extract the catalog template, assets/locale/grounding-companion.pot, with
 #              Babel (pybabel extract; babel.cfg maps the Python modules and the shipped
@@ -21,7 +25,7 @@ DEPS    = bash packaging/system-deps.sh
 
 POT    ?= assets/locale/grounding-companion.pot
 
-.PHONY: run test lint bench screenshots clean pot bundle deb system-deps-venv
+.PHONY: run test lint bench screenshots clean pot bundle deb system-deps-venv voice
 
 system-deps-venv:
 	@PYTHON="$(PYTHON)" $(DEPS) venv
@@ -57,6 +61,13 @@ bundle: $(VENV)/.installed-build
 deb: bundle
 	@$(DEPS) deb
 	$(BIN)/python packaging/deb/build.py dist/companion
+
+$(VENV)/.installed-voice: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,voice]"
+	touch $@
+
+voice: $(VENV)/.installed-voice
+	$(BIN)/python assets/voice/render.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/journal.py --quick

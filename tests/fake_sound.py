@@ -11,6 +11,9 @@ The contract the player and the app rely on (the real Sound keeps to it):
   speech still playing first.
 - `hush()`: stop speech now (a step boundary, pause, Stop, closing the window).
 - `guidance` is "voice", "tones" or "silent" (`set_guidance`); `level` is the volume.
+- `problem()`: one line saying why nothing can be heard (no audio player, with the
+  package to install), or "" when sound works; `voice_available()`: whether shipped
+  practices would be spoken.
 
 `played` holds everything in order: events by name, cues as "cue:<text>", and "hush".
 With `guidance` "tones" a cue is heard as "step"; with "silent" nothing is recorded.
@@ -35,6 +38,17 @@ class FakeSound:
     # -- what the real Sound offers -----------------------------------------------------
 
     def available(self) -> bool:
+        return self.player
+
+    def problem(self) -> str:
+        if self.player:
+            return ""
+        return (
+            "No audio player was found, so practices are silent. To hear them: "
+            "sudo apt install gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good"
+        )
+
+    def voice_available(self) -> bool:
         return self.player
 
     def play(self, event: str) -> None:

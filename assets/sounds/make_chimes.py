@@ -1,4 +1,5 @@
-"""Synthesise the chimes and the tick that the app plays, with the standard library only.
+"""Synthesise the chimes, breath tones and tick that the app plays, with the standard
+library only.
 
 Run it from anywhere; it writes next to itself (or into `--out`):
 
@@ -8,7 +9,13 @@ Each sound is a soft bell: a few inharmonic partials (the ratios of a small stru
 bell), a gentle raised-cosine attack so there is no click, and an exponential decay in
 which the upper partials die first, as they do in a real bell. `start` rises (a low
 strike, then a softer one a fifth above); `end` falls and rings a little lower and
-longer. `tick` is a very short, soft wooden tock for phase changes.
+longer. `chime-step` is one soft, short strike for a guided step with no spoken cue.
+`tick` is a very short, soft wooden tock (the old single breath sound).
+
+The breath tones are not bells but a soft hum that swells and fades, so they sit under
+a spoken cue without competing with it: `breath-in` glides up (E4 to A4), `breath-out`
+glides down, a little longer (A4 to D4), and `breath-hold` stays on one note (G4),
+shorter and quieter. Each has a quiet octave above for warmth.
 
 playsound3 has no volume control, so every level is its own pre-scaled file:
 `chime-start-quiet.wav`, `chime-start-normal.wav`, ... `tick-normal.wav`. "mute" has
@@ -34,6 +41,9 @@ HERE = Path(__file__).resolve().parent
 # so it is heard without startling; "quiet" is about 10 dB below it.
 LEVELS = {"quiet": 0.12, "normal": 0.40}
 TICK_LEVELS = {"quiet": 0.06, "normal": 0.18}
+STEP_LEVELS = {"quiet": 0.08, "normal": 0.26}
+BREATH_LEVELS = {"quiet": 0.07, "normal": 0.22}
+HOLD_LEVELS = {"quiet": 0.05, "normal": 0.16}
 
 # (frequency ratio, relative amplitude, decay time constant as a fraction of the base one)
 BELL_PARTIALS: tuple[tuple[float, float, float], ...] = (
@@ -95,6 +105,29 @@ def tick(seconds: float = 0.09) -> list[float]:
     return _normalise(out)
 
 
+def glide(
+    start_hz: float, end_hz: float, seconds: float, attack: float, release: float
+) -> list[float]:
+    """A soft hum from `start_hz` to `end_hz` (an even glide in pitch): it swells in over
+    `attack` seconds and fades over `release`, with a quiet octave above."""
+    n = round(seconds * RATE)
+    out = [0.0] * n
+    attack_n = max(1, round(attack * RATE))
+    release_n = max(1, round(release * RATE))
+    phase = 0.0
+    ratio = end_hz / start_hz
+    for i in range(n):
+        freq = start_hz * ratio ** (i / (n - 1))
+        phase += 2 * math.pi * freq / RATE
+        env = 1.0
+        if i < attack_n:
+            env = 0.5 - 0.5 * math.cos(math.pi * i / attack_n)
+        elif i >= n - release_n:
+            env = 0.5 + 0.5 * math.cos(math.pi * (i - (n - release_n)) / release_n)
+        out[i] = env * (math.sin(phase) + 0.15 * math.sin(2 * phase))
+    return _normalise(out)
+
+
 def _fade_tail(samples: list[float], seconds: float) -> None:
     """Bring the last `seconds` smoothly to zero so the cut is never heard."""
     n = min(len(samples), round(seconds * RATE))
@@ -133,9 +166,14 @@ def sounds() -> dict[str, tuple[list[float], dict[str, float]]]:
         seconds=2.8,
         decay=0.75,
     )
+    step = bell([Strike(0.0, 659.25, 1.0)], seconds=1.4, decay=0.35)  # E5, once
     return {
         "chime-start": (start, LEVELS),
         "chime-end": (end, LEVELS),
+        "chime-step": (step, STEP_LEVELS),
+        "breath-in": (glide(329.63, 440.0, 0.9, attack=0.3, release=0.35), BREATH_LEVELS),
+        "breath-out": (glide(440.0, 293.66, 1.1, attack=0.25, release=0.5), BREATH_LEVELS),
+        "breath-hold": (glide(392.0, 392.0, 0.6, attack=0.2, release=0.3), HOLD_LEVELS),
         "tick": (tick(), TICK_LEVELS),
     }
 

@@ -51,6 +51,7 @@ LABELS = {
     "Qt libraries": N_("Qt libraries"),
     "system tray": N_("system tray"),
     "sound": N_("sound"),
+    "voice": N_("voice"),
     "single instance": N_("single instance"),
 }
 
@@ -346,6 +347,25 @@ def check_audio() -> dict[str, Any]:
     )
 
 
+def check_voice() -> list[dict[str, Any]]:
+    """The rendered voice of the shipped practices, and the system's voice for a person's
+    own (not having one is no fault: those are guided by chimes)."""
+    try:
+        from companion.runtime import voice
+    except ImportError:
+        return []
+    ok, line = voice.voice_status()
+    rows = [_check("voice", ok, line, "" if ok else _("reinstall Grounding Companion"))]
+    program = voice.system_voice()
+    if program:
+        detail = _("your own practices are spoken by {program}").format(program=program)
+        rows.append(_check("voice", True, detail))
+    else:
+        detail = _("no system voice; your own practices are guided by chimes")
+        rows.append(_check("voice", True, detail, voice.system_voice_hint()))
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     from companion import __version__
     from companion.commands._common import paths_from
@@ -377,6 +397,7 @@ def run(args: argparse.Namespace) -> int:
         *check_calendar(args),
         *check_display(),
         check_audio(),
+        *check_voice(),
     ]
     if args.json:
         print(json.dumps({"ok": all(r["ok"] for r in rows), "checks": rows}, indent=2))

@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     style.apply(app)
     text.install()
-    sound = Sound(settings.sound, ticks=settings.phase_ticks)
+    sound = Sound(settings.sound, ticks=settings.phase_ticks, guidance=settings.guidance)
     set_guidance = getattr(sound, "set_guidance", None)
     if set_guidance is not None:
         set_guidance(settings.guidance)

@@ -1,12 +1,28 @@
-"""Chimes and ticks through playsound3, behind a small interface that never blocks.
+"""Chimes, breath tones and spoken cues through playsound3, behind a small interface
+that never blocks.
 
-playsound3 has no volume control, so each level is a pre-scaled WAV
-(`assets/sounds/make_chimes.py`); "mute" plays nothing. Its import probes the
-system's players by running them (`gst-play-1.0 --version`, ...), which is slow on a
+The contract (tests/fake_sound.py is its stand-in for tests):
+
+- `play(event)`: "start" and "end" of a practice, "step" (a soft chime for a guided step
+  with no spoken cue), and the breath tones "inhale", "exhale", "hold" (only while breath
+  tones are on, `set_ticks`). "tick" is the old single breath sound, still accepted.
+- `cue(text, user=False)`: a cue, spoken at the start of its step: the shipped practice's
+  rendered voice (`companion.runtime.voice`), the system's voice for a person's own
+  practice (`user=True`), else the "step" chime. Speech still playing stops first.
+- `hush()`: stop speech now (a step boundary, pause, Stop). `stop()` stops everything.
+- `set_guidance("voice" | "tones" | "silent")`: "tones" hears every cue as the step
+  chime; "silent" plays nothing. `set_level("quiet" | "normal")` is the volume ("mute"
+  is still accepted and plays nothing).
+- `available()`, and `problem()`: one line saying why nothing can be heard, or "".
+
+playsound3 has no volume control, so each level is a pre-scaled file (the WAVs of
+`assets/sounds/make_chimes.py`, the MP3s of `assets/voice/render.py`). Its import probes
+the system's players by running them (`gst-play-1.0 --version`, ...), which is slow on a
 cold GStreamer registry and can raise, so it is imported lazily, inside a try, on a
-worker thread. Every request goes to that one thread, which stops the previous sound
-before it starts the next: at most one player process is ever alive, and the caller
-(the GUI thread) only puts a path on a queue.
+worker thread. Every request goes to that one thread, which keeps two channels: speech
+and tones. A new sound on a channel stops that channel's previous one first, so at most
+one voice and one tone are ever alive (a breath tone may sound under a spoken cue), and
+the caller (the GUI thread) only puts a request on a queue.
 
 With no player on the system the app stays silent and says so in exactly one log line
 (logger "companion.sound"); `companion doctor` shows `install_hint()`.
@@ -30,13 +46,27 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from companion import i18n
 from companion.assets import asset
 from companion.i18n import N_, _
+from companion.runtime import voice
 
 log = logging.getLogger("companion.sound")
 
 LEVELS = ("mute", "quiet", "normal")
-EVENTS = ("start", "end", "tick")
+EVENTS = ("start", "end", "step", "inhale", "exhale", "hold", "tick")
+#: The breath tones: played only while breath tones are on.
+BREATH_EVENTS = ("inhale", "exhale", "hold", "tick")
+GUIDANCE = ("voice", "tones", "silent")
+_STEMS = {
+    "start": "chime-start",
+    "end": "chime-end",
+    "step": "chime-step",
+    "inhale": "breath-in",
+    "exhale": "breath-out",
+    "hold": "breath-hold",
+    "tick": "tick",
+}
 
 # What gives playsound3 a player on Debian/Ubuntu: its first choice, GStreamer's
 # gst-play-1.0, which Debian and Ubuntu ship in plugins-base-apps (not in -tools); the WAV
@@ -55,8 +85,7 @@ def sound_file(event: str, level: str) -> Path | None:
     _check_level(level)
     if level == "mute":
         return None
-    stem = "tick" if event == "tick" else f"chime-{event}"
-    return asset("sounds", f"{stem}-{level}.wav")
+    return asset("sounds", f"{_STEMS[event]}-{level}.wav")
 
 
 def detect_player(platform: str | None = None) -> str | None:
@@ -168,27 +197,40 @@ class Playsound3Backend:
 
 
 class Sound:
-    """The app's chimes: `play("start")`, `play("end")`, `play("tick")`.
+    """The app's sounds and spoken cues; see the module docstring for the contract.
 
     `backend` plays one file without waiting and returns a handle; a handle with
-    `stop()` (or `terminate()`) is stopped before the next sound starts. Without one,
-    playsound3 is used. Calls return at once: playing happens on one worker thread,
+    `stop()` (or `terminate()`) is stopped before the next sound on its channel starts.
+    Without one, playsound3 is used. `speaker` says a text with the system's voice and
+    returns such a handle (by default `voice.Speech` with `voice.system_voice()`; None
+    when there is none). Calls return at once: playing happens on one worker thread,
     started with the first sound.
     """
 
     def __init__(
-        self, level: str = "normal", *, backend: Backend | None = None, ticks: bool = False
+        self,
+        level: str = "normal",
+        *,
+        backend: Backend | None = None,
+        ticks: bool = False,
+        guidance: str = "voice",
+        speaker: Backend | None = None,
     ) -> None:
         _check_level(level)
+        _check_guidance(guidance)
         self._level = level
         self._ticks = ticks
+        self._guidance = guidance
         self._backend: Backend = backend if backend is not None else Playsound3Backend()
         self._injected = backend is not None
+        self._speaker = speaker
         self._silenced = False  # set once the backend has proved unusable
+        self._silenced_reason = ""
         self._logged_failure = False
-        self._current: object | None = None
-        # Requests: a path to play, _STOP, or _QUIT. `_pending` counts the unhandled ones.
-        self._requests: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._logged_speech_failure = False
+        self._current: dict[str, object | None] = {_TONE: None, _VOICE: None}
+        # Requests: (kind, payload). `_pending` counts the unhandled ones.
+        self._requests: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
         self._pending = 0
         self._idle = threading.Condition()
         self._worker: threading.Thread | None = None
@@ -201,15 +243,30 @@ class Sound:
     def ticks(self) -> bool:
         return self._ticks
 
+    @property
+    def guidance(self) -> str:
+        return self._guidance
+
     def set_level(self, level: str) -> None:
-        """ "mute", "quiet" or "normal"; muting also stops a sound that is playing."""
+        """ "quiet" or "normal" ("mute" plays nothing); muting also stops what plays."""
         _check_level(level)
         self._level = level
         if level == "mute":
             self.stop()
 
     def set_ticks(self, enabled: bool) -> None:
+        """Breath tones on or off."""
         self._ticks = enabled
+
+    def set_guidance(self, guidance: str) -> None:
+        """ "voice", "tones" or "silent"; going silent stops what plays, leaving the voice
+        hushes it."""
+        _check_guidance(guidance)
+        self._guidance = guidance
+        if guidance == "silent":
+            self.stop()
+        elif guidance == "tones":
+            self.hush()
 
     def available(self) -> bool:
         """Whether a sound would be heard at an audible level."""
@@ -217,20 +274,58 @@ class Sound:
             return False
         return self._injected or detect_player() is not None
 
+    def problem(self) -> str:
+        """One line saying why nothing can be heard (with what to install), or ""."""
+        if self.available():
+            return ""
+        return _("No audio player was found, so practices are silent. To hear them: {hint}").format(
+            hint=install_hint()
+        )
+
+    def voice_available(self) -> bool:
+        """Whether shipped practices would be spoken (audio present, English, a player)."""
+        return self.available() and voice.speaks_language() and voice.voice_present()
+
     def play(self, event: str) -> None:
-        """Play the sound for `event` ("start", "end" or "tick"); never waits."""
+        """Play the sound for `event` (see EVENTS); never waits."""
         path = sound_file(event, self._level)
-        if path is None or (event == "tick" and not self._ticks) or self._silenced:
+        if path is None or self._guidance == "silent" or self._silenced:
             return
-        if not self._injected and detect_player() is None:
-            self._give_up(_no_player())
+        if event in BREATH_EVENTS and not self._ticks:
             return
-        self._submit(str(path))
+        if self._player_missing():
+            return
+        self._submit(_TONE, str(path))
+
+    def cue(self, text: str, *, user: bool = False) -> None:
+        """Speak `text` at the start of its step (stopping speech still playing), or
+        play the step chime when it cannot be spoken; never waits."""
+        if self._guidance == "silent" or self._level == "mute":
+            return
+        if self._guidance == "voice" and text.strip():
+            path = voice.cue_file(text, self._level)
+            if path is not None and not self._silenced and not self._player_missing():
+                self._submit(_VOICE, str(path))
+                return
+            # A person's own words, or a shipped cue in a language the rendered voice
+            # does not speak (the pseudo-locale is no language): the system's voice.
+            translated = not voice.speaks_language() and i18n.language() != i18n.PSEUDO
+            if (user or translated) and self._speaker_for_system() is not None:
+                self._submit(_SAY, text)
+                return
+        if self._worker is not None:
+            self._submit(_HUSH, "")
+        self.play("step")
+
+    def hush(self) -> None:
+        """Stop speech now (in order with the requests before it)."""
+        if self._worker is not None:
+            self._submit(_HUSH, "")
 
     def stop(self) -> None:
-        """Stop whatever is playing (in order with the plays before it)."""
+        """Stop whatever is playing, speech and tones (in order with what came before)."""
         if self._worker is not None:
-            self._submit(_STOP)
+            self._submit(_STOP, "")
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every request so far is handled; False if `timeout` ran out."""
@@ -238,17 +333,33 @@ class Sound:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self, timeout: float = 1.0) -> None:
-        """Stop the current sound and end the worker; waits at most `timeout` seconds."""
+        """Stop what plays and end the worker; waits at most `timeout` seconds."""
         worker = self._worker
         if worker is None:
             return
-        self._submit(_QUIT)
+        self._submit(_QUIT, "")
         worker.join(timeout)
         self._worker = None
 
+    # -- choosing ------------------------------------------------------------------------
+
+    def _player_missing(self) -> bool:
+        if not self._injected and detect_player() is None:
+            self._give_up(_no_player())
+            return True
+        return False
+
+    def _speaker_for_system(self) -> Backend | None:
+        if self._speaker is not None:
+            return self._speaker
+        program = voice.system_voice()
+        if program is None:
+            return None
+        return lambda text: voice.Speech(text, program)
+
     # -- the worker thread ---------------------------------------------------------------
 
-    def _submit(self, request: str) -> None:
+    def _submit(self, kind: str, payload: str) -> None:
         with self._idle:
             self._pending += 1
             if self._worker is None:
@@ -256,62 +367,65 @@ class Sound:
                     target=self._run, name="companion-sound", daemon=True
                 )
                 self._worker.start()
-        self._requests.put(request)
+        self._requests.put((kind, payload))
 
     def _run(self) -> None:
         while True:
-            request = self._requests.get()
-            taken = 1
-            # Several requests waiting: only the newest is worth a process.
-            while request != _QUIT:
+            batch = [self._requests.get()]
+            # Several requests waiting: a sound that a later one would stop at once is
+            # not worth a process.
+            while True:
                 try:
-                    request = self._requests.get_nowait()
+                    batch.append(self._requests.get_nowait())
                 except queue.Empty:
                     break
-                taken += 1
+            quit_now = False
             try:
-                self._stop_current()
-                if request not in (_STOP, _QUIT):
-                    self._start(request)
+                for n, (kind, payload) in enumerate(batch):
+                    if kind == _QUIT:
+                        self._stop_channels(_TONE, _VOICE)
+                        quit_now = True
+                        break
+                    channels = _CHANNELS[kind]
+                    self._stop_channels(*channels)
+                    if kind in (_TONE, _VOICE, _SAY) and not _superseded(
+                        channels[0], batch[n + 1 :]
+                    ):
+                        self._start(kind, payload)
             finally:
                 with self._idle:
-                    self._pending -= taken
+                    self._pending -= len(batch)
                     self._idle.notify_all()
-            if request == _QUIT:
+            if quit_now:
                 return
 
-    def _start(self, path: str) -> None:
+    def _start(self, kind: str, payload: str) -> None:
+        channel = _CHANNELS[kind][0]
+        if kind == _SAY:
+            speaker = self._speaker_for_system()
+            try:
+                self._current[channel] = speaker(payload) if speaker else None
+            except Exception as exc:  # a voice that will not speak must not stop the app
+                if not self._logged_speech_failure:
+                    self._logged_speech_failure = True
+                    log.warning("the system voice did not start: %s", exc)
+            return
         if self._silenced:
             return
         try:
-            self._current = self._backend(path)
+            self._current[channel] = self._backend(payload)
         except _NoPlayerError as exc:
             self._give_up(str(exc))
         except Exception as exc:  # a broken player must never take the app down
             if not self._logged_failure:
                 self._logged_failure = True
-                log.warning("could not play %s: %s", Path(path).name, exc)
+                log.warning("could not play %s: %s", Path(payload).name, exc)
 
-    def _stop_current(self) -> None:
-        handle, self._current = self._current, None
-        if handle is None:
-            return
-        try:
-            is_alive = getattr(handle, "is_alive", None)
-            if callable(is_alive) and not is_alive():
-                return
-            stop = getattr(handle, "stop", None) or getattr(handle, "terminate", None)
-            if callable(stop):
-                stop()
-            process = getattr(handle, "subprocess", handle)
-            if isinstance(process, subprocess.Popen):
-                try:
-                    process.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=2)
-        except Exception as exc:  # a player that will not stop must not stop the app
-            log.debug("could not stop the previous sound: %s", exc)
+    def _stop_channels(self, *channels: str) -> None:
+        for channel in channels:
+            handle, self._current[channel] = self._current[channel], None
+            if handle is not None:
+                _stop_handle(handle)
 
     def _give_up(self, message: str) -> None:
         with self._idle:
@@ -321,10 +435,48 @@ class Sound:
         log.warning("%s", message)
 
 
-_STOP = "\0stop"
-_QUIT = "\0quit"
+def _stop_handle(handle: object) -> None:
+    try:
+        is_alive = getattr(handle, "is_alive", None)
+        if callable(is_alive) and not is_alive():
+            return
+        stop = getattr(handle, "stop", None) or getattr(handle, "terminate", None)
+        if callable(stop):
+            stop()
+        process = getattr(handle, "subprocess", handle)
+        if isinstance(process, subprocess.Popen):
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=2)
+    except Exception as exc:  # a player that will not stop must not stop the app
+        log.debug("could not stop the previous sound: %s", exc)
+
+
+def _superseded(channel: str, later: list[tuple[str, str]]) -> bool:
+    """Whether a later request stops `channel` again at once."""
+    return any(channel in _CHANNELS[kind] for kind, _ in later)
+
+
+# Channels, and what each request stops before it starts anything.
+_TONE, _VOICE = "tone", "voice"
+_SAY, _HUSH, _STOP, _QUIT = "say", "hush", "stop", "quit"
+_CHANNELS: dict[str, tuple[str, ...]] = {
+    _TONE: (_TONE,),
+    _VOICE: (_VOICE,),
+    _SAY: (_VOICE,),
+    _HUSH: (_VOICE,),
+    _STOP: (_TONE, _VOICE),
+    _QUIT: (_TONE, _VOICE),
+}
 
 
 def _check_level(level: str) -> None:
     if level not in LEVELS:
         raise ValueError(f"sound level must be one of {', '.join(LEVELS)}, not {level!r}")
+
+
+def _check_guidance(guidance: str) -> None:
+    if guidance not in GUIDANCE:
+        raise ValueError(f"guidance must be one of {', '.join(GUIDANCE)}, not {guidance!r}")
