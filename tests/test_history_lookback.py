@@ -44,12 +44,12 @@ def quiet_week() -> list[Record]:
 
 def test_a_week_with_sessions_and_none_heavy_says_0_percent(qtbot, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     win = window(qtbot, paths, quiet_week())
-    assert win.summary.text() == "This week: 20 sessions, none heavy (0%, your limit 40%)."
+    assert win.summary.text() == "This week: 20 sessions, none heavy (0 %, your limit 40 %)."
     heavy = win.cards["heavy"]
     assert heavy.isVisible() or not heavy.isHidden()
     said = heavy.chart.accessibleDescription()
     assert "No sessions counted" not in said
-    assert "your limit 40%: 40%" in said and "week of Monday 2 March: 0%" in said
+    assert "your limit 40 %: 40 %" in said and "week of Monday 2 March: 0 %" in said
     assert "week of Monday 23 February: none" in said  # a week with no sessions is not 0%
 
 
@@ -94,8 +94,8 @@ def test_what_helped_from_flat_is_charted(qtbot, paths: Paths) -> None:  # type:
     assert not flat.isHidden()
     assert flat.spec.labels == ["Muscle relaxation (4 groups)", "Box breathing"]
     said = flat.chart.accessibleDescription()
-    assert "Muscle relaxation (4 groups): helped 5 of 5 times: 100%" in said
-    assert "Box breathing: helped 0 of 5 times: 0%" in said
+    assert "Muscle relaxation (4 groups): helped 5 of 5 times: 100 %" in said
+    assert "Box breathing: helped 0 of 5 times: 0 %" in said
     wired = win.cards["wired"]  # one start: still gathering, so it stays with its note
     assert not wired.isHidden() and "Box breathing (1 of 5)" in wired.note.text()
 
@@ -131,7 +131,7 @@ def heavy_spec(values: list[float | None]) -> ChartSpec:
         unit="%",
         y_max=100,
         limit=50.0,
-        limit_label="your limit 50%",
+        limit_label="your limit 50 %",
         empty_text="No sessions counted in these weeks.",
         zeros=True,
         value_labels=True,
@@ -165,7 +165,7 @@ def test_an_empty_chart_never_covers_the_limit_words(qtbot) -> None:  # type: ig
     limit = view.limit_box(fm, plot, y_of)
     assert limit is not None
     assert not view.empty_box(plot, y_of).intersects(limit)
-    # the words "your limit 50%" are painted as fully as on a chart with numbers
+    # the words "your limit 50 %" are painted as fully as on a chart with numbers
     full = ChartView(heavy_spec([10.0] * 8))
     qtbot.addWidget(full)
     full.resize(view.size())

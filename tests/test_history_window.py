@@ -192,12 +192,12 @@ def test_the_week_view_numbers(qtbot, paths: Paths) -> None:  # type: ignore[no-
     assert "Practice minutes per day." in practice
     assert "Monday 2 March: 15 min" in practice and "Sunday 8 March: 0 min" in practice
     heavy = win.cards["heavy"].chart.accessibleDescription()
-    assert "your limit 40%: 40%" in heavy
+    assert "your limit 40 %: 40 %" in heavy
     breaks = win.cards["breaks"].chart.accessibleDescription()
     assert "Offered. Monday 2 March: 6" in breaks and "Taken. Monday 2 March: 3" in breaks
     wired = win.cards["wired"]  # 0-10 starts of 6 that came down 2 or 3: they helped
     assert wired.spec.labels == ["Box breathing", "Muscle relaxation (4 groups)"]
-    assert "Box breathing: helped 44 of 44 times: 100%" in wired.chart.accessibleDescription()
+    assert "Box breathing: helped 44 of 44 times: 100 %" in wired.chart.accessibleDescription()
     assert (
         "Shown from 5 starts." in wired.note.text()
         and "from 6 or more, down 2" in wired.note.text()
@@ -381,7 +381,7 @@ def test_the_window_shows_before_the_history_is_read(qtbot, paths: Paths, monkey
     assert win.current is not None and win.current.period == THIS_WEEK
     assert "Monday 2 March: 15 min" in practice.accessibleDescription()
     assert win.summary.text() == (
-        "This week: 30 sessions, 7 heavy (23%, your limit 40%). You took 15 of 30 offered "
+        "This week: 30 sessions, 7 heavy (23 %, your limit 40 %). You took 15 of 30 offered "
         "breaks. You practised for 75 min on 5 days. 5 glimmers noted."
     )
     assert win.cards["practice"].height() == height  # the numbers came in, nothing moved

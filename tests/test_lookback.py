@@ -72,7 +72,7 @@ def words(records: list[Record], today: date = MONDAY + timedelta(days=4), **kw:
 
 def test_the_week_in_words() -> None:
     assert words(journal_week()) == (
-        "This week: 23 sessions, 6 heavy (26%, your limit 50%). "
+        "This week: 23 sessions, 6 heavy (26 %, your limit 50 %). "
         "You took 9 of 17 offered breaks. "
         "You practised for 25 min on 3 days. "
         "4 glimmers noted."
@@ -84,12 +84,27 @@ def test_a_past_week_and_todays_live_counts() -> None:
     assert words(journal_week(), today=later).startswith("That week: 23 sessions")
     # today's live count (Friday: 6 sessions, 3 heavy) replaces Friday's record (4, 0)
     live = words(journal_week(), live_sessions=6, live_heavy=3)
-    assert live.startswith("This week: 25 sessions, 9 heavy (36%, your limit 50%).")
+    assert live.startswith("This week: 25 sessions, 9 heavy (36 %, your limit 50 %).")
+
+
+def test_a_share_is_written_as_the_rest_of_the_app_writes_it() -> None:
+    """The same week's heavy share reads "26 %" in Look back as in the supervision summary
+    and the reflection's week line: one way to write a percent."""
+    import re
+
+    from companion.core import supervision
+
+    records = journal_week()
+    said = words(records)
+    summary = " ".join(supervision.sessions_lines(records, MONDAY, MONDAY + timedelta(days=4), 50))
+    percent = re.compile(r"\d+\s*%")
+    assert percent.findall(said) == ["26 %", "50 %"]
+    assert percent.findall(summary)[:2] == percent.findall(said)
 
 
 def test_sessions_and_none_heavy_is_zero_percent() -> None:
     records: list[Record] = [DaySummaryRecord(at=at(MONDAY, 18), sessions=5, heavy=0)]
-    assert words(records) == "This week: 5 sessions, none heavy (0%, your limit 50%)."
+    assert words(records) == "This week: 5 sessions, none heavy (0 %, your limit 50 %)."
 
 
 def test_one_of_each_reads_in_the_singular() -> None:
@@ -100,7 +115,7 @@ def test_one_of_each_reads_in_the_singular() -> None:
         GlimmerRecord(at=at(MONDAY, 12), text="g"),
     ]
     assert words(records) == (
-        "This week: 1 session, 1 heavy (100%, your limit 50%). "
+        "This week: 1 session, 1 heavy (100 %, your limit 50 %). "
         "You took 0 of 1 offered break. You practised for 1 min on 1 day. 1 glimmer noted."
     )
 

@@ -106,7 +106,7 @@ def test_json_has_exactly_the_promised_shape(
     code, out, err = run_plan(capsys, "--date", "2024-03-11", "--json")  # the Monday after DST
     assert (code, err) == (0, "")
     plan = json.loads(out)
-    assert list(plan) == ["date", "timezone", "sessions", "breaks", "reflection_at"]
+    assert list(plan) == ["date", "timezone", "sessions", "breaks", "closing", "reflection_at"]
     assert plan["date"] == "2024-03-11" and plan["timezone"] == "America/New_York"
     assert len(plan["sessions"]) == 7 and len(plan["breaks"]) == 6
     assert all(list(s) == ["start", "end", "heavy"] for s in plan["sessions"])
@@ -120,7 +120,14 @@ def test_json_has_exactly_the_promised_shape(
     assert plan["breaks"][0]["end"] == "2024-03-11T09:59:00-04:00"
     assert plan["breaks"][0]["minutes"] == 9 and isinstance(plan["breaks"][0]["exercise"], str)
     assert plan["reflection_at"] == "2024-03-11T17:00:00-04:00"
-    for item in [*plan["sessions"], *plan["breaks"]]:
+    # The day's closing practice, after the last session and before the reflection.
+    assert plan["closing"] == {
+        "start": "2024-03-11T16:50:00-04:00",
+        "end": "2024-03-11T17:00:00-04:00",
+        "minutes": 10,
+        "exercise": "leave-it-at-the-door",
+    }
+    for item in [*plan["sessions"], *plan["breaks"], plan["closing"]]:
         assert ISO.match(item["start"]) and ISO.match(item["end"])
     # A free day: no sessions, no breaks, no reflection.
     code, out, _err = run_plan(capsys, "--date", "2024-03-10", "--json")
@@ -129,6 +136,7 @@ def test_json_has_exactly_the_promised_shape(
         "timezone": "America/New_York",
         "sessions": [],
         "breaks": [],
+        "closing": None,
         "reflection_at": None,
     }
 
@@ -140,6 +148,7 @@ def test_the_plain_table(capsys: pytest.CaptureFixture[str], data_dir: Path) -> 
     assert lines[0].startswith("Monday 10 June 2024 (")
     assert lines[1].strip() == "09:00–09:50  session"
     assert lines[2].strip().startswith("09:50–09:59  break · 9 min · ")
+    assert lines[-2].strip() == "16:50–17:00  to close the day · Leave it at the door"
     assert lines[-1].strip() == "17:00  reflection"
     code, out, _err = run_plan(capsys, "--date", "2024-06-09")
     assert out.strip().endswith(": no sessions")
@@ -373,7 +382,7 @@ def test_an_unconfirmed_week_plans_nothing_and_says_how_to_set_it(
     code, out, _err = run_plan(capsys, "--date", "2024-06-10", "--json")
     plan = json.loads(out)
     assert plan["schedule"] == "unconfirmed"
-    assert plan["sessions"] == [] and plan["breaks"] == []
+    assert plan["sessions"] == [] and plan["breaks"] == [] and plan["closing"] is None
 
 
 def test_ics_still_plans_from_that_feed_on_an_unconfirmed_folder(

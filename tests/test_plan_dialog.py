@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from companion.ui.plan_dialog import PlanDialog
@@ -39,6 +40,7 @@ class Plan:
     sessions: list[S] = field(default_factory=list)
     breaks: list[B] = field(default_factory=list)
     reflection_at: datetime | None = None
+    closing: B | None = None
 
 
 def sample() -> Plan:
@@ -66,6 +68,27 @@ def test_lists_sessions_breaks_and_reflection_in_order(qtbot) -> None:
     ]
     assert dialog.heading.text() == "Tuesday 10 March"
     assert dialog.summary.text() == "3 sessions (1 heavy) · 3 breaks · reflection at 12:00"
+
+
+def test_the_day_s_closing_practice_is_its_last_offer(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """After the last session, before the reflection: "leave it at the door"."""
+    plan = sample()
+    plan.closing = B(at(11, 50), at(11, 58), 8, "leave-it-at-the-door")
+    plan.breaks = plan.breaks[:2]
+    dialog = PlanDialog(plan, titles={"leave-it-at-the-door": "Leave it at the door"})
+    qtbot.addWidget(dialog)
+    assert dialog.texts()[-3:] == [
+        "11:00–11:50  Session",
+        "11:50–11:58  To close the day  Leave it at the door",
+        "12:00  End-of-day reflection",
+    ]
+    row = dialog.rows.topLevelItem(5)
+    assert row is not None and row.data(0, Qt.ItemDataRole.UserRole) == "closing"
+    # a day with no closing window (no practice written for it fits) shows no such row
+    plan.closing = None
+    dialog = PlanDialog(plan)
+    qtbot.addWidget(dialog)
+    assert not any("To close the day" in row for row in dialog.texts())
 
 
 def test_a_free_day_says_so(qtbot) -> None:

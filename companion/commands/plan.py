@@ -1,5 +1,6 @@
 """`companion plan [--date YYYY-MM-DD] [--ics PATH_OR_URL ...] [--json]`: the day's
-sessions, the break windows between them with a suggested practice, and the
+sessions, the break windows between them with a suggested practice, the day's closing
+practice after its last session ("to close the day", `DayPlan.closing`) and the
 end-of-day reflection time."""
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=_("show a day's sessions and planned breaks"),
         description=_(
             "Show a day's sessions, the breaks between them with a suggested "
-            "practice, and the end-of-day reflection time. Uses your configured schedule "
-            "(standing week or calendars), or the calendars given with --ics instead (to try "
-            "a feed before saving it)."
+            "practice, the practice to close the day, and the end-of-day reflection time. "
+            "Uses your configured schedule (standing week or calendars), or the calendars "
+            "given with --ics instead (to try a feed before saving it)."
         ),
     )
     p.add_argument("--date", metavar="YYYY-MM-DD", help=_("the day to plan (default: today)"))
@@ -136,7 +137,17 @@ def unconfirmed_json(day: date, zone: str) -> dict[str, Any]:
         "schedule": "unconfirmed",
         "sessions": [],
         "breaks": [],
+        "closing": None,
         "reflection_at": None,
+    }
+
+
+def _window_json(b: BreakWindow) -> dict[str, Any]:
+    return {
+        "start": _iso(b.start),
+        "end": _iso(b.end),
+        "minutes": b.minutes,
+        "exercise": b.exercise,
     }
 
 
@@ -148,15 +159,9 @@ def as_json(plan: DayPlan, zone: str) -> dict[str, Any]:
         "sessions": [
             {"start": _iso(s.start), "end": _iso(s.end), "heavy": s.heavy} for s in plan.sessions
         ],
-        "breaks": [
-            {
-                "start": _iso(b.start),
-                "end": _iso(b.end),
-                "minutes": b.minutes,
-                "exercise": b.exercise,
-            }
-            for b in plan.breaks
-        ],
+        "breaks": [_window_json(b) for b in plan.breaks],
+        # The day's closing practice after its last session ("leave it at the door"), or null.
+        "closing": _window_json(plan.closing) if plan.closing is not None else None,
         "reflection_at": _iso(plan.reflection_at),
     }
 
@@ -198,6 +203,14 @@ def as_table(plan: DayPlan, zone: str, titles: dict[str, str]) -> str:
         when = _("{start}–{end}").format(start=_hm(b.start, plan.date), end=_hm(b.end, plan.date))
         what = titles.get(b.exercise, b.exercise) if b.exercise else _("no practice fits")
         rows.append((b.start, _break_line(b, when, what)))
+    if plan.closing is not None:
+        c = plan.closing
+        when = _("{start}–{end}").format(start=_hm(c.start, plan.date), end=_hm(c.end, plan.date))
+        what = titles.get(c.exercise, c.exercise) if c.exercise else _("no practice fits")
+        # Translators: "16:50–17:00  to close the day · Leave it at the door"
+        rows.append(
+            (c.start, _("{when}  to close the day · {practice}").format(when=when, practice=what))
+        )
     if plan.reflection_at is not None:
         at = _hm(plan.reflection_at, plan.date)
         rows.append((plan.reflection_at, _("{time}  reflection").format(time=at)))

@@ -4,11 +4,13 @@ them (`summary_sentences`), and what helped, per starting state (`what_helped`).
 Pure functions of journal records: no Qt, no clock reads, no I/O. The Look back window
 (`companion.ui.history`) reads the records in a worker and shows what these return.
 
-**The week in words.** "This week: 23 sessions, 6 heavy (26%, your limit 50%). You took
+**The week in words.** "This week: 23 sessions, 6 heavy (26 %, your limit 50 %). You took
 9 of 17 offered breaks. You practised for 75 min on 5 days. 4 glimmers noted." Sessions
 and heavy sessions come from each day's last `DaySummaryRecord` (today's live counts win,
-as in `insights.day_counts`); a week with sessions and none heavy says 0%. Counts only,
-no verdict: the limit is said beside the share, never "too many".
+as in `insights.day_counts`); a week with sessions and none heavy says 0 %. Counts only,
+no verdict: the limit is said beside the share, never "too many". A percent is written
+as the rest of the app writes it (the reflection's week line, the supervision summary):
+"26 %", a space before the sign.
 
 **What helped, per state.** The one-tap check-in (`PracticeRecord.state_before` /
 `state_after`: "wired", "between", "flat") has a direction for each start: from wired,
@@ -148,9 +150,10 @@ def summary_sentences(f: PeriodFacts) -> list[str]:
             heavy = ngettext("{n} heavy", "{n} heavy", f.heavy).format(n=f.heavy)
         else:
             heavy = _("none heavy")
-        # Translators: "This week: 23 sessions, 6 heavy (26%, your limit 50%)."
+        # Translators: "This week: 23 sessions, 6 heavy (26 %, your limit 50 %)." Write the
+        # percent as your language does (the reflection and the supervision summary too).
         out.append(
-            _("{opening}: {sessions}, {heavy} ({share}%, your limit {limit}%).").format(
+            _("{opening}: {sessions}, {heavy} ({share} %, your limit {limit} %).").format(
                 opening=opening, sessions=sessions, heavy=heavy, share=share, limit=f.limit_percent
             )
         )

@@ -1,13 +1,16 @@
 """Today's plan: the day's sessions, the breaks between them and the reflection time.
 
-It looks ahead: a heavy session right after another heavy one, and a heavy session with
-no break before the next session, carry a mark ("▲", with words beside it and an
+It looks ahead: a heavy session right after another heavy one (no break planned between
+them, or under BACK_TO_BACK: the 10 minutes of a therapy hour, not lunch), and a heavy
+session with no break before the next session, carry a mark ("▲", with words beside it and an
 accessible text, never colour alone), and a line under the summary says what the mark
 means. Marks only: it invites, it does not change the plan.
 
 A read-only view. `plan` is duck-typed (see `companion.core.day.PlanLike`): `.date`,
 `.sessions` (each `.start .end .heavy`), `.breaks` (each `.start .end .minutes
-.exercise .after_heavy`) and `.reflection_at`. Times are shown in local time, as
+.exercise .after_heavy`), `.reflection_at` and, if it has one, `.closing` (the day's
+closing practice after its last session, `companion.core.planner.DayPlan.closing`, listed
+as "To close the day"). Times are shown in local time, as
 "09:00–09:50"; nothing from a calendar event but its times is ever shown, because
 nothing else reaches the plan.
 """
@@ -16,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.core.fitting import DECOMPRESSION_SECONDS
 from companion.i18n import _, ngettext
 from companion.ui import kit, style, text
 
@@ -79,6 +83,13 @@ def summary_line(plan: Any) -> str:
 
 MARK = "▲"
 
+#: Two heavy sessions are back to back when less than this lies between them, or when no
+#: break is planned between them at all. It is the gap from which the planner offers a
+#: decompression after a run of heavy sessions (`fitting.DECOMPRESSION_SECONDS`): a gap that
+#: long is a real break; a shorter one (the 10 minutes of a therapy hour) is for notes and
+#: a breath, not for setting the last session down.
+BACK_TO_BACK = timedelta(seconds=DECOMPRESSION_SECONDS)
+
 
 @dataclass(frozen=True)
 class Marks:
@@ -92,10 +103,15 @@ class Marks:
 
 
 def heavy_marks(sessions: Sequence[Any], breaks: Sequence[Any]) -> list[Marks]:
-    """One `Marks` per session, in the order given. A heavy session is marked when the
-    session before it was heavy too (back-to-back heavy work), and when another session
-    follows it with no break planned between them. The day's last session is not marked:
-    the day ends there."""
+    """One `Marks` per session, in the order given. A heavy session is marked when it
+    follows another heavy session back to back (less than BACK_TO_BACK between them, or
+    no break planned between them), and when another session follows it with no break
+    planned between them. The day's last session is not marked for what follows: the
+    day ends there."""
+
+    def planned_break(end: datetime, start: datetime) -> bool:
+        return any(end <= b.start < start for b in breaks)
+
     order = sorted(range(len(sessions)), key=lambda i: sessions[i].start)
     out = [Marks()] * len(sessions)
     for pos, i in enumerate(order):
@@ -104,8 +120,13 @@ def heavy_marks(sessions: Sequence[Any], breaks: Sequence[Any]) -> list[Marks]:
             continue
         before = sessions[order[pos - 1]] if pos else None
         after = sessions[order[pos + 1]] if pos + 1 < len(order) else None
-        no_break = after is not None and not any(s.end <= b.start < after.start for b in breaks)
-        out[i] = Marks(after_heavy=before is not None and before.heavy, no_break_after=no_break)
+        in_a_row = (
+            before is not None
+            and before.heavy
+            and (s.start - before.end < BACK_TO_BACK or not planned_break(before.end, s.start))
+        )
+        no_break = after is not None and not planned_break(s.end, after.start)
+        out[i] = Marks(after_heavy=in_a_row, no_break_after=no_break)
     return out
 
 
@@ -118,16 +139,64 @@ def _mark_words(m: Marks) -> str:
 
 
 class _RoomyRows(QStyledItemDelegate):
-    """Rows with room to breathe (1.7 lines high, a gap between columns), in font units."""
+    """Rows with room to breathe (1.7 lines high, a gap between columns), in font units,
+    and as high as their words wrapped to their column's width (`wrap`; off while the
+    list measures them on one line)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        self.wrap = True
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
+        if self.wrap:
+            option = QStyleOptionViewItem(option)
+            option.rect = QRect(0, 0, self.view.header().sectionSize(index.column()), 1)
         size = super().sizeHint(option, index)
         fm = option.fontMetrics
         size.setHeight(max(size.height(), round(fm.height() * 1.7)))
         size.setWidth(size.width() + fm.averageCharWidth() * 3)  # a gap between columns
         return size
+
+
+class _DayList(QTreeWidget):
+    """The day's rows, whose columns always fit the list's width: the time as wide as its
+    words, the suggested practice as wide as its words (at most PRACTICE_SHARE of what the
+    time leaves), "What" the rest. Words that do not fit wrap onto another line, so at
+    150 % or in a longer language nothing is cut and nothing hides past the right edge."""
+
+    PRACTICE_SHARE = 0.45
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)  # the view's resizes come here too (a scroll bar shown)
+        self.fit_columns()
+
+    def one_line_widths(self) -> list[int]:
+        """How wide each column is with all its words (and its heading) on one line."""
+        rows = self.itemDelegate()
+        if isinstance(rows, _RoomyRows):
+            rows.wrap = False
+        try:
+            header = self.header()
+            return [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(3)]
+        finally:
+            if isinstance(rows, _RoomyRows):
+                rows.wrap = True
+
+    def fit_columns(self) -> None:
+        header = self.header()
+        room = self.viewport().width()
+        need = self.one_line_widths()
+        time = min(need[0], room // 3)
+        practice = min(need[2], round((room - time) * self.PRACTICE_SHARE))
+        sizes = [time, max(room - time - practice, header.minimumSectionSize()), practice]
+        if sizes == [header.sectionSize(c) for c in range(3)]:
+            return
+        for column, size in enumerate(sizes):
+            header.resizeSection(column, size)
+        self.scheduleDelayedItemsLayout()  # wrapped words: the rows' heights change
 
 
 class PlanDialog(QDialog):
@@ -166,17 +235,19 @@ class PlanDialog(QDialog):
         if marked:
             self.ahead.setText(
                 ngettext(
-                    "{mark} {n} heavy session comes right after another heavy one or has "
-                    "no break after it. You might keep a minute for yourself around it.",
-                    "{mark} {n} heavy sessions come right after another heavy one or have "
-                    "no break after them. You might keep a minute for yourself around them.",
+                    "{mark} {n} heavy session comes right after another heavy one (no break "
+                    "or under {minutes} min between) or has no break after it. You might "
+                    "keep a minute for yourself around it.",
+                    "{mark} {n} heavy sessions come right after another heavy one (no break "
+                    "or under {minutes} min between) or have no break after them. You might "
+                    "keep a minute for yourself around them.",
                     marked,
-                ).format(mark=MARK, n=marked)
+                ).format(mark=MARK, n=marked, minutes=int(BACK_TO_BACK.total_seconds() // 60))
             )
         self.ahead.setVisible(bool(marked))
         layout.addWidget(self.ahead)
 
-        self.rows = QTreeWidget()
+        self.rows = _DayList()
         self.rows.setAccessibleName(_("The day, in order"))
         self.rows.setColumnCount(3)
         self.rows.setHeaderLabels([_("Time"), _("What"), _("Suggested practice")])
@@ -186,11 +257,12 @@ class PlanDialog(QDialog):
         self.rows.setWordWrap(True)
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Every column as wide as its words (never "Box …"); the window below is sized to
-        # show them all, and only where the screen is too small does the list scroll.
+        # The window below is sized to show every column's words on one line; where the
+        # screen is too small for that, "What" wraps (never "Box …", never sideways).
         for column in (0, 1, 2):
-            self.rows.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.rows.header().setStretchLastSection(True)
+            self.rows.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        self.rows.header().setStretchLastSection(False)
+        self.rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fill(plan, colors)
         layout.addWidget(self.rows, 1)
 
@@ -211,16 +283,11 @@ class PlanDialog(QDialog):
         rows = self.rows.topLevelItemCount()
         marked = sum(1 for m in self.marks if m)  # a mark is a second line, and a note
         lines = 10 if free_day else 9 + 1.8 * rows + marked + 2 * bool(marked)
-        columns = sum(self.rows.sizeHintForColumn(c) for c in range(3))
-        columns = max(columns, self.rows.header().length())
+        columns = sum(self.rows.one_line_widths())
         margins = layout.contentsMargins()
         wide = columns + 2 * self.rows.frameWidth() + margins.left() + margins.right()
         wide += self.rows.verticalScrollBar().sizeHint().width()
-        given, _height = style.fit_to_screen(
-            self, max(fm.averageCharWidth() * 84, wide), round(fm.height() * lines)
-        )
-        if given < wide:  # a small screen: the list scrolls sideways rather than cut words
-            self.rows.header().setStretchLastSection(False)
+        style.fit_to_screen(self, max(fm.averageCharWidth() * 84, wide), round(fm.height() * lines))
         self.rows.setFocus()
 
     def _title(self, exercise: str | None) -> str:
@@ -265,6 +332,19 @@ class PlanDialog(QDialog):
             for column in range(3):
                 item.setForeground(column, QBrush(colors.accent))
             entries.append((b.start, 1, item))
+        closing = getattr(plan, "closing", None)  # the day's last offer, if one fits
+        if closing is not None:
+            item = QTreeWidgetItem(
+                [
+                    span(closing.start, closing.end),
+                    _("To close the day"),
+                    self._title(closing.exercise),
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, "closing")
+            for column in range(3):
+                item.setForeground(column, QBrush(colors.accent))
+            entries.append((closing.start, 1, item))
         if plan.reflection_at is not None:
             item = QTreeWidgetItem([hhmm(plan.reflection_at), _("End-of-day reflection")])
             item.setData(0, Qt.ItemDataRole.UserRole, "reflection")

@@ -100,13 +100,13 @@ class ChartSpec:
         if self.unit == "min":
             return _("{n} min").format(n=shown)
         if self.unit == "%":
-            return _("{percent}%").format(percent=shown)
+            return _("{percent} %").format(percent=shown)
         return shown
 
     def tick(self, value: float) -> str:
         """An axis label: the number alone, or with "%"."""
         shown = number(value, 0 if value == int(value) else 1)
-        return _("{percent}%").format(percent=shown) if self.unit == "%" else shown
+        return _("{percent} %").format(percent=shown) if self.unit == "%" else shown
 
     def describe(self) -> str:
         """The chart's numbers in words, for screen readers."""

@@ -154,7 +154,7 @@ def chart_specs(
                 zeros=True,  # sessions and none heavy: 0%, not "no sessions"
                 value_labels=True,
                 limit=float(h.limit_percent),
-                limit_label=_("your limit {percent}%").format(percent=h.limit_percent),
+                limit_label=_("your limit {percent} %").format(percent=h.limit_percent),
                 long_labels=week_long,
                 empty_text=_("No sessions counted in these weeks."),
             ),
