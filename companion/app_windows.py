@@ -69,6 +69,7 @@ class AppWindows:
                 self.clock,
                 self.settings,
                 titles=titles,
+                writer=self.writer,  # a glimmer flagged in the jar: the app's one writer
                 today_sessions=len(sessions),
                 today_heavy=sum(1 for s in sessions if s.heavy),
             ),

@@ -146,7 +146,7 @@ def test_the_trend_in_words_and_the_heavy_share_against_the_limit(
         "Client material still with me: lower in the last two weeks than in the two before." in text
     )
     assert "Energy: about the same in the last two weeks as in the two before." in text
-    assert "100 sessions, 60 heavy: 60 %, above your own limit of 50 %." in text
+    assert "100 sessions, 60 heavy: 60 %, above my own limit of 50 %." in text
     assert "/10" not in text  # no scores
     assert "Nothing marked in this time." in text
     assert oct(out.stat().st_mode & 0o777) == "0o600"
@@ -159,7 +159,7 @@ def test_within_the_limit_and_too_few_check_ins() -> None:
         reflection(ago(1), energy=3),
     ]
     page = supervision.to_markdown(records, TODAY, 50)
-    assert "6 sessions, 1 heavy: 17 %, within your own limit of 50 %." in page
+    assert "6 sessions, 1 heavy: 17 %, within my own limit of 50 %." in page
     assert "Energy: too few check-ins in the last two weeks to say." in page
 
 
@@ -187,3 +187,59 @@ def test_the_page_is_in_the_persons_language(
     assert headings and all(i18n.OPEN in line for line in headings)
     assert "she trusted the silence" in out  # the person's words, never translated
     assert MARK not in out
+
+
+# --- review: the line it prints, the signs, one voice, a date to come -----------------------
+
+
+def test_writing_the_page_says_what_was_written_not_the_whole_journal(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled(data_dir, private_journal())
+    out = data_dir.parent / "sup.md"
+    assert main(["export", "--supervision", "--out", str(out)]) == 0
+    said = capsys.readouterr().err.strip()
+    # two marked items in the last 30 days (a glimmer, a reflection), of six records
+    assert said == f"Wrote the supervision summary (2 marked items) to {out}"
+    assert "record" not in said
+
+
+def test_warning_signs_are_kept_apart_by_semicolons() -> None:
+    day = ago(1)
+    page = supervision.to_markdown(
+        [reflection(day, warning_signs=("hyperarousal", "worldview"), for_supervision=True)],
+        TODAY,
+        50,
+    )
+    assert (
+        "Noticed that day: on guard, hard to switch off; "
+        "the world seeming less safe, people less trustworthy" in page
+    )
+
+
+def test_the_page_speaks_in_one_voice_the_first_person() -> None:
+    records: list[Record] = [
+        reflection(ago(n), energy=4, warning_signs=("intrusion", "body")) for n in range(5)
+    ]
+    records += [
+        DaySummaryRecord(at=at(ago(n), 18), day=ago(n), sessions=5, heavy=4) for n in range(5)
+    ]
+    page = supervision.to_markdown(records, TODAY, 50)
+    assert "on 5 of 5 days I reflected" in page
+    assert "above my own limit of 50 %" in page
+    assert "Weeks above my limit:" in page
+    lowered = page.lower()
+    assert " you " not in lowered and " your " not in lowered
+
+
+def test_a_since_date_still_to_come_is_refused_in_one_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled(data_dir, private_journal())
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    assert main(["export", "--supervision", "--since", tomorrow]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and tomorrow in lines[0] and "future" in lines[0]
+    assert main(["export", "--supervision", "--since", TODAY.isoformat()]) == 0

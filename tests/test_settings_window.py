@@ -532,3 +532,37 @@ def test_delete_all_also_takes_settings_kept_aside(paths: Paths) -> None:
     kept.parent.mkdir(parents=True, exist_ok=True)
     kept.write_text("{ broken", encoding="utf-8")
     assert kept in data_to_delete(paths)
+
+
+def test_the_supervision_summary_is_written_from_settings(qtbot, paths: Paths, tmp_path) -> None:
+    """Settings → System writes the same page as `companion export --supervision`, so
+    nobody needs the command line for it."""
+    from datetime import datetime, timedelta
+
+    from companion.core import supervision
+    from companion.core.clock import FakeClock
+    from companion.core.journal import Journal
+    from companion.core.records import DaySummaryRecord, GlimmerRecord
+
+    now = datetime.now().astimezone()
+    journal = Journal(paths, FakeClock(now)).open()
+    journal.add(GlimmerRecord(at=now - timedelta(days=2), text="held", for_supervision=True))
+    journal.add(GlimmerRecord(at=now - timedelta(days=1), text=f"{MARKER} unmarked"))
+    journal.add(DaySummaryRecord(at=now - timedelta(days=1), sessions=4, heavy=3))
+    journal.close()
+    window = make_window(qtbot, paths, Settings(heavy_limit_percent=50))
+    system = window.system
+    button = system.supervision_button
+    assert button.accessibleName() == "Write a supervision summary"
+    assert button.text().replace("&", "") == "Supervision summary (Markdown)..."
+    asked: list[str] = []
+    out = tmp_path / "for-supervision.md"
+    system.choose_export_target = lambda fmt: asked.append(fmt) or str(out)
+    with qtbot.waitSignal(system.exported, timeout=10_000):
+        button.click()
+    assert asked == ["supervision"]
+    page = out.read_text(encoding="utf-8")
+    assert page == supervision.to_markdown(Journal(paths, FakeClock(now)).all(), now.date(), 50)
+    assert "held" in page and MARKER not in page
+    assert system.export_status.text() == f"Wrote the supervision summary (1 marked item) to {out}"
+    assert oct(out.stat().st_mode & 0o777) == "0o600"

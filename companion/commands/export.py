@@ -93,21 +93,28 @@ def _write(args: argparse.Namespace, records: list[Record]) -> int:
         today = SystemClock().now().date()
         limit = settings_from(args).heavy_limit_percent
         text = supervision.to_markdown(records, today, limit, since=args.since_date)
-    elif args.format == "json":
-        text = export.to_json(records, SystemClock().now())
+        marked = supervision.marked_count(records, today, args.since_date)
+
+        def done(out: Path) -> str:
+            return supervision.wrote_line(marked, out)
+
     else:
-        text = export.to_markdown(records, titles=_titles())
+        if args.format == "json":
+            text = export.to_json(records, SystemClock().now())
+        else:
+            text = export.to_markdown(records, titles=_titles())
+
+        def done(out: Path) -> str:
+            return ngettext(
+                "Exported {n} record to {path}", "Exported {n} records to {path}", len(records)
+            ).format(n=len(records), path=out)
+
     if args.out:
         out = Path(args.out).expanduser()
         if out.is_dir():
             raise UserError(_("--out {path}: is a folder; give a file name").format(path=out))
         export.write_export(out, text.encode("utf-8"))
-        print(
-            ngettext(
-                "Exported {n} record to {path}", "Exported {n} records to {path}", len(records)
-            ).format(n=len(records), path=out),
-            file=sys.stderr,
-        )
+        print(done(out), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -135,6 +142,12 @@ def _check_supervision(args: argparse.Namespace) -> None:
             raise UserError(
                 _("--since {value!r}: give a date as YYYY-MM-DD").format(value=args.since)
             ) from None
+        from companion.core.clock import SystemClock
+        from companion.core.supervision import since_problem
+
+        problem = since_problem(args.since_date, SystemClock().now().date())
+        if problem is not None:
+            raise UserError("--since " + problem)
 
 
 def _titles() -> dict[str, str]:

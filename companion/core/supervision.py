@@ -66,6 +66,29 @@ def flagged(records: Iterable[Record], since: date, today: date) -> list[Record]
     return sorted(out, key=lambda r: r.at)
 
 
+def marked_count(records: Iterable[Record], today: date, since: date | None = None) -> int:
+    """How many marked items the page for [since, today] holds."""
+    return len(flagged(records, since or default_since(today), today))
+
+
+def wrote_line(marked: int, path: object) -> str:
+    """What is said once the page is written (the command line and Settings say the same)."""
+    return ngettext(
+        "Wrote the supervision summary ({n} marked item) to {path}",
+        "Wrote the supervision summary ({n} marked items) to {path}",
+        marked,
+    ).format(n=marked, path=path)
+
+
+def since_problem(since: date, today: date) -> str | None:
+    """Why `since` cannot start the page (a day still to come), or None."""
+    if since > today:
+        return _("{since} is in the future; give a day up to today ({today})").format(
+            since=since.isoformat(), today=today.isoformat()
+        )
+    return None
+
+
 def _date(day: date) -> str:
     return _("{weekday} {date}").format(weekday=weekday_name(day), date=day.isoformat())
 
@@ -94,7 +117,8 @@ def _reflection_lines(r: ReflectionRecord) -> list[str]:
     if r.keeps_me:
         out.append(_("What keeps me in this work: {text}").format(text=r.keeps_me))
     if r.warning_signs:
-        signs = ", ".join(_(SIGN_WORDS[s]) for s in r.warning_signs if s in SIGN_WORDS)
+        # the signs hold commas of their own ("sleep, headaches, tension")
+        signs = "; ".join(_(SIGN_WORDS[s]) for s in r.warning_signs if s in SIGN_WORDS)
         if signs:
             out.append(_("Noticed that day: {signs}").format(signs=signs))
     if not out:
@@ -141,8 +165,8 @@ def warning_line(reflections: dict[date, ReflectionRecord], since: date, today: 
     if not days:
         return "- " + _("No reflections saved in this time.")
     return "- " + ngettext(
-        "Two or more warning signs ticked on {many} of {n} day you reflected.",
-        "Two or more warning signs ticked on {many} of {n} days you reflected.",
+        "Two or more warning signs ticked on {many} of {n} day I reflected.",
+        "Two or more warning signs ticked on {many} of {n} days I reflected.",
         len(days),
     ).format(many=many, n=len(days))
 
@@ -158,14 +182,14 @@ def sessions_lines(records: Iterable[Record], since: date, today: date, limit: i
     share = round(100 * heavy / sessions)
     if 100 * heavy > limit * sessions:
         line = ngettext(
-            "{n} session, {heavy} heavy: {share} %, above your own limit of {limit} %.",
-            "{n} sessions, {heavy} heavy: {share} %, above your own limit of {limit} %.",
+            "{n} session, {heavy} heavy: {share} %, above my own limit of {limit} %.",
+            "{n} sessions, {heavy} heavy: {share} %, above my own limit of {limit} %.",
             sessions,
         )
     else:
         line = ngettext(
-            "{n} session, {heavy} heavy: {share} %, within your own limit of {limit} %.",
-            "{n} sessions, {heavy} heavy: {share} %, within your own limit of {limit} %.",
+            "{n} session, {heavy} heavy: {share} %, within my own limit of {limit} %.",
+            "{n} sessions, {heavy} heavy: {share} %, within my own limit of {limit} %.",
             sessions,
         )
     out = ["- " + line.format(n=sessions, heavy=heavy, share=share, limit=limit)]
@@ -179,8 +203,8 @@ def sessions_lines(records: Iterable[Record], since: date, today: date, limit: i
     out.append(
         "- "
         + ngettext(
-            "Weeks above your limit: {above} of {n}.",
-            "Weeks above your limit: {above} of {n}.",
+            "Weeks above my limit: {above} of {n}.",
+            "Weeks above my limit: {above} of {n}.",
             len(worked),
         ).format(above=above, n=len(worked))
     )

@@ -10,6 +10,9 @@ program holds the journal's lock past its timeout, the folder became read-only) 
   nothing typed is lost and the person can simply try again;
 - passed to `on_failure`, if given (for a caller with no window to show it in).
 
+A record written earlier can be changed in place (`replace`: a glimmer marked "Bring to
+supervision" from the jar in Look back), by its `id`, with the same policy.
+
 The day's own bookkeeping (offers and what became of them, the day's summary) goes
 through it too (`Day._write`): a failed write there is a line in the log, and the day
 goes on.
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from companion.core.journal import JournalError
 from companion.core.locking import LockTimeout
+from companion.core.records import to_doc
 from companion.i18n import _
 
 if TYPE_CHECKING:
@@ -92,4 +96,50 @@ class JournalWriter:
             return Saved(False, line)
         return Saved(True)
 
+    def replace(self, record: Record) -> Saved:
+        """Write `record` in place of the journal's record with the same `id` (and kind,
+        on the same day): a change of mind about one field, such as a glimmer marked for
+        supervision later. False, with one line, when it is not found or not written."""
+        try:
+            found = replace_record(self.journal, record)
+        except (JournalError, LockTimeout, OSError) as exc:
+            reason = _reason(exc)
+            log.warning("could not change the %s in the journal: %s", record.kind, reason)
+            line = failure_line(reason, "change")
+            if self.on_failure is not None:
+                self.on_failure(line)
+            return Saved(False, line)
+        if not found:
+            log.warning("the %s to change was not found in the journal", record.kind)
+            return Saved(False, _("Not changed: it is no longer in the journal."))
+        return Saved(True)
+
     __call__ = save
+
+
+def replace_record(journal: Journal, record: Record) -> bool:
+    """Under the journal's lock, write `record` over the one with its `id` and kind in its
+    day's file (the whole file, atomically, like every whole write); False when there is
+    none. Keys a newer version added to the stored record are kept.
+
+    Built on the journal's own file handling until `Journal` has a `replace` of its own
+    (the journal is append-only otherwise)."""
+    path = journal.file_for(record.on)
+    with journal.locked():
+        journal._ensure_schema(path)
+        storage = journal._storage(path)
+        if storage.read() is not None and storage.damaged:
+            journal._repair(path, storage)
+        table = journal._db(path).table("records")
+        table.clear_cache()
+        ids = [
+            doc.doc_id
+            for doc in table.all()
+            if doc.get("id") == record.id and doc.get("type") == record.kind
+        ]
+        if not ids:
+            return False
+        table.update(to_doc(record), doc_ids=ids)
+        table.clear_cache()
+    journal.unread.pop(path, None)
+    return True

@@ -10,7 +10,7 @@ holds no state of its own beyond its widgets: `draft()` reads them, `fill()` set
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -32,9 +32,11 @@ from companion.ui.reflection_parts import (
     PROQOL_URL,
     QUESTIONS,
     SLIDERS,
+    SUPERVISION_HINT,
     WARNING_LABELS,
     Slider,
 )
+from companion.ui.welcome.flow import FlowLayout
 
 MAX_LENGTH = 500
 
@@ -106,28 +108,23 @@ class ReflectionForm(QWidget):
         noticed.setWordWrap(True)
         f.addWidget(noticed)
         self.checks: dict[str, QCheckBox] = {}
+        self.check_labels: dict[str, QLabel] = {}
         for key, label_text in WARNING_LABELS:
-            box = QCheckBox(_(label_text))
-            box.setObjectName(f"w-{key}")
-            box.setAccessibleName(_(label_text))
-            box.setAccessibleDescription(_("a warning sign to notice, not a score"))
-            box.toggled.connect(self.changed)
-            f.addWidget(box)
+            box, words = self._check(
+                key, _(label_text), _("a warning sign to notice, not a score"), f"w-{key}"
+            )
+            f.addLayout(_row(box, words))
             self.checks[key] = box
 
         f.addSpacing(6)
-        self.for_supervision = QCheckBox(_("Bring to supervision"))
-        self.for_supervision.setObjectName("for-supervision")
-        kit.named(
-            self.for_supervision,
-            _("Bring to supervision"),
-            _(
-                "Marks today's words for your supervision summary "
-                "(companion export --format md --supervision)"
-            ),
+        self.for_supervision, words = self._check(
+            "for_supervision", _("Bring to supervision"), _(SUPERVISION_HINT), "for-supervision"
         )
-        self.for_supervision.toggled.connect(self.changed)
-        f.addWidget(self.for_supervision)
+        self.for_supervision.setToolTip(_(SUPERVISION_HINT))
+        f.addLayout(_row(self.for_supervision, words))
+        hint = kit.hint(_(SUPERVISION_HINT))
+        hint.setContentsMargins(self.for_supervision.sizeHint().width() + 6, 0, 0, 0)
+        f.addWidget(hint)
 
         self.proqol_button: QPushButton | None = None
         if proqol:
@@ -144,6 +141,21 @@ class ReflectionForm(QWidget):
             f.addSpacing(4)
             f.addLayout(row)
 
+    def _check(
+        self, key: str, words: str, description: str, object_name: str
+    ) -> tuple[QCheckBox, QLabel]:
+        """A tick box whose words wrap (a QCheckBox's own text cannot, and at 150 % in a
+        longer language it pushed the form past the window): the box holds the name and
+        the focus; a click on the words ticks it too."""
+        box = QCheckBox()
+        box.setObjectName(object_name)
+        box.setAccessibleName(words)
+        box.setAccessibleDescription(description)
+        box.toggled.connect(self.changed)
+        label = CheckWords(words, box)
+        self.check_labels[key] = label
+        return box, label
+
     def _line(self, key: str, question: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(f"q-{key}")
@@ -156,13 +168,12 @@ class ReflectionForm(QWidget):
         self.fields[key] = edit
         return edit
 
-    def _chips(self) -> QGridLayout:
-        grid = QGridLayout()
+    def _chips(self) -> FlowLayout:
+        """The places, in as many rows as the width needs (a fixed grid of four pushed
+        the form past a narrow window in a longer language at 150 %)."""
         em = self.fontMetrics().height()
-        grid.setHorizontalSpacing(int(em * 0.4))
-        grid.setVerticalSpacing(int(em * 0.4))
-        columns = 4
-        for i, place in enumerate(REFLECTION_FELT_IN):
+        row = FlowLayout(spacing=int(em * 0.4))
+        for place in REFLECTION_FELT_IN:
             chip = kit.chip(
                 felt_in_label(place),
                 _("Felt it in: {place}").format(place=felt_in_label(place)),
@@ -170,9 +181,8 @@ class ReflectionForm(QWidget):
             )
             chip.toggled.connect(self.changed)
             self.chips[place] = chip
-            grid.addWidget(chip, i // columns, i % columns)
-        grid.setColumnStretch(columns, 1)
-        return grid
+            row.addWidget(chip)
+        return row
 
     def focus_order(self) -> list[QWidget]:
         chain: list[QWidget] = []
@@ -226,6 +236,33 @@ class ReflectionForm(QWidget):
         for key, box in self.checks.items():
             box.setChecked(key in draft.warning_signs)
         self.for_supervision.setChecked(draft.for_supervision)
+
+
+class CheckWords(QLabel):
+    """The words of a tick box, wrapped; a click on them ticks or unticks the box."""
+
+    def __init__(self, words: str, box: QCheckBox) -> None:
+        super().__init__(words)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setBuddy(box)
+        self.box = box
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.box.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.box.click()
+        super().mouseReleaseEvent(event)
+
+
+def _row(box: QCheckBox, words: QLabel) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    row.addWidget(words, 1)
+    return row
 
 
 def _heading(title: str) -> QLabel:

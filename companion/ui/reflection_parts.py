@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QRadioButton,
     QSizePolicy,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from companion.core import insights
 from companion.i18n import N_, _, ngettext
 from companion.ui import kit, style, text
+from companion.ui.welcome.flow import FlowLayout
 
 PROQOL_URL = "https://proqol.org"
 
@@ -43,12 +43,16 @@ QUESTIONS = (
         N_("A moment of resilience you witnessed today, if any, big or small?"),
         N_("Some days hold none; that is fine"),
     ),
-    ("body", N_("Where did you feel it?"), N_("How it felt, in a few words, if you like")),
+    ("body", N_("Where did you feel that moment?"), N_("How it felt, in a few words, if you like")),
     (
         "set_down",
         N_("Anything to set down before you go? (a word, no details)"),
         N_("One word is enough"),
     ),
+)
+SUPERVISION_HINT = N_(
+    "Today's words, including what you set down, and the signs you ticked go on your "
+    "supervision summary (Settings, System)."
 )
 KEEPS_ME = N_("Once a month: what keeps you in this work?")
 SUPPORT_LINK = N_("If today was a lot…")
@@ -476,13 +480,17 @@ class WeekBox(QFrame):
         trends.setHorizontalSpacing(18)
         trends.setVerticalSpacing(2)
         heads = (_("Check-in, on average"), _("this week"), _("the week before"))
+        # The words wrap: in a longer language at 150 % they would push the window's
+        # form past its right edge (the reflection does not scroll sideways).
         for col, head in enumerate(heads):
-            trends.addWidget(
-                kit.muted(head, wrap=False), 0, col, alignment=_right if col else _left
-            )
+            cell = kit.muted(head)
+            cell.setAlignment(_right if col else _left)
+            trends.addWidget(cell, 0, col)
         spoken = []
         for row, t in enumerate(week.trends, start=1):
-            trends.addWidget(QLabel(_(TREND_NAMES[t.key])), row, 0)
+            name = QLabel(_(TREND_NAMES[t.key]))
+            name.setWordWrap(True)
+            trends.addWidget(name, row, 0)
             trends.addWidget(QLabel(_avg(t.mean)), row, 1, alignment=_right)
             trends.addWidget(QLabel(_avg(t.previous)), row, 2, alignment=_right)
             spoken.append(trend_line(t))
@@ -496,7 +504,7 @@ class WeekBox(QFrame):
         q = QLabel(_("Did you have supervision or peer consultation this week?"))
         q.setWordWrap(True)
         w.addWidget(q)
-        answers = QHBoxLayout()
+        answers = FlowLayout()
         self.supervision: dict[str, QRadioButton] = {}
         for value, label in SUPERVISION_LABELS:
             rb = QRadioButton(_(label))
@@ -507,5 +515,4 @@ class WeekBox(QFrame):
             group.addButton(rb)
             self.supervision[value] = rb
             answers.addWidget(rb)
-        answers.addStretch(1)
         w.addLayout(answers)

@@ -3,12 +3,21 @@
 The glimmers are read in a worker the first time the jar is opened (through the
 window's `JournalReader`), so a jar of five years opens at once and fills in. Each row
 shows the glimmer's words, then a small muted line: when, and where it was felt
-("Fri 6 March 2026, 16:00 · felt in face"), in the person's language.
+("Fri 6 March 2026, 16:00 · felt in face"), in the person's language, and whether it is
+marked for supervision.
+
+Under the list, "Bring this glimmer to supervision" marks or unmarks the chosen glimmer
+(Tab from the list, Space), so any glimmer can go on the supervision page, not only one
+marked as it was written. The change goes through the app's writer (`replace`: the same
+record, by its id, changed in place); one that cannot be written is one line, and the
+box goes back.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -24,6 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QLabel,
     QLineEdit,
     QListView,
@@ -37,6 +47,7 @@ from PySide6.QtWidgets import (
 from companion.core import insights
 from companion.core.journal import Journal
 from companion.core.records import GlimmerRecord, felt_in_label
+from companion.core.writer import Saved
 from companion.i18n import _, ngettext
 from companion.runtime.tasks import Outcome, first_line, run_in_background
 from companion.ui import kit, style, text
@@ -55,11 +66,13 @@ def when_and_where(g: GlimmerRecord) -> str:
     when = _("{day} {month_year}, {time}").format(
         day=text.day_short(g.on), month_year=text.month_year(g.on), time=text.hm(g.at)
     )
-    if not g.felt_in:
-        return when
-    return _("{when} · felt in {places}").format(
-        when=when, places=", ".join(felt_in_label(p) for p in g.felt_in)
-    )
+    if g.felt_in:
+        when = _("{when} · felt in {places}").format(
+            when=when, places=", ".join(felt_in_label(p) for p in g.felt_in)
+        )
+    if g.for_supervision:
+        when = _("{when} · marked for supervision").format(when=when)
+    return when
 
 
 class GlimmerModel(QAbstractListModel):
@@ -73,6 +86,14 @@ class GlimmerModel(QAbstractListModel):
         self.beginResetModel()
         self.items = items
         self.endResetModel()
+
+    def changed(self, glimmer: GlimmerRecord) -> None:
+        """`glimmer` (by its id) was changed: show it as it is now."""
+        for row, g in enumerate(self.items):
+            if g.id == glimmer.id:
+                self.items[row] = glimmer
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.items)
@@ -148,9 +169,15 @@ class GlimmerJar(QWidget):
     """The jar's page. `load()` reads the glimmers in a worker, once; `loaded` is true
     once they are shown."""
 
-    def __init__(self, reader: JournalReader, today: date) -> None:
+    def __init__(
+        self,
+        reader: JournalReader,
+        today: date,
+        replace: Callable[[GlimmerRecord], Saved] | None = None,
+    ) -> None:
         super().__init__()
         self.reader = reader
+        self.replace = replace
         self.today = today
         self.loaded = False
         self._loading = False
@@ -182,6 +209,16 @@ class GlimmerJar(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAccessibleName(_("Your glimmers"))
         v.addWidget(self.view, 1)
+        self.flag = kit.named(
+            QCheckBox(_("Bring this glimmer to supervision")),
+            _("Bring this glimmer to supervision"),
+        )
+        self.flag.setObjectName("jar-for-supervision")
+        self.flag.setEnabled(False)
+        self.flag.setVisible(replace is not None)
+        self.flag.toggled.connect(self._flag_toggled)
+        v.addWidget(self.flag)
+        self.view.selectionModel().currentChanged.connect(lambda *_a: self._show_flag())
         self._timer = QTimer(self)
         self._timer.setObjectName("glimmer-search-timer")
         self._timer.setSingleShot(True)
@@ -259,3 +296,45 @@ class GlimmerJar(QWidget):
                 + _("Not shown here: {problem}").format(problem=self.left_out[0])
             )
         self.view.setAccessibleDescription(self.count.text())
+        if found and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        self._show_flag()
+
+    # --- bring to supervision ---------------------------------------------------------------
+
+    def chosen(self) -> GlimmerRecord | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.items):
+            return None
+        return self.model.items[index.row()]
+
+    def _show_flag(self) -> None:
+        """The box says whether the chosen glimmer is marked (and which glimmer it is)."""
+        g = self.chosen()
+        self.flag.blockSignals(True)
+        self.flag.setChecked(bool(g and g.for_supervision))
+        self.flag.blockSignals(False)
+        self.flag.setEnabled(g is not None and self.replace is not None)
+        about = (
+            _("Puts “{text}” ({when}) on your supervision summary.").format(
+                text=g.text, when=when_and_where(g)
+            )
+            if g is not None
+            else _("Choose a glimmer in the list first.")
+        )
+        self.flag.setAccessibleDescription(about)
+
+    def _flag_toggled(self, on: bool) -> None:
+        g = self.chosen()
+        if g is None or self.replace is None:
+            return
+        changed = dataclasses.replace(g, for_supervision=on)
+        done = self.replace(changed)
+        if not done:
+            kit.show_error(self.error, done.message)
+            self._show_flag()  # back to what the journal holds
+            return
+        kit.show_error(self.error, "")
+        self.all = [changed if x.id == g.id else x for x in self.all]
+        self.model.changed(changed)
+        self._show_flag()

@@ -41,6 +41,7 @@ from companion.core.clock import Clock
 from companion.core.journal import Journal
 from companion.core.records import PracticeRecord, Record
 from companion.core.settings import Settings
+from companion.core.writer import JournalWriter
 from companion.i18n import N_, _, ngettext
 from companion.runtime.tasks import Outcome, first_line, run_in_background
 from companion.ui import kit, style
@@ -96,12 +97,15 @@ class HistoryWindow(QWidget):
         titles: Mapping[str, str] | None = None,
         today_sessions: int | None = None,
         today_heavy: int | None = None,
+        writer: JournalWriter | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.journal = journal
         self.clock = clock
         self.settings = settings
         self.reader = JournalReader(journal)
+        # Marking a glimmer for supervision in the jar writes through this (the app's).
+        self.writer = writer if writer is not None else JournalWriter(journal)
         self.today = clock.now().date()
         self._titles = dict(titles) if titles is not None else None
         self._live = (today_sessions, today_heavy)
@@ -197,7 +201,7 @@ class HistoryWindow(QWidget):
         self._columns = 0
         self.tabs.addTab(page, _("Charts"))
 
-        self.jar = GlimmerJar(self.reader, self.today)
+        self.jar = GlimmerJar(self.reader, self.today, self.writer.replace)
         self.tabs.addTab(self.jar, _("Glimmer jar"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._place_cards()

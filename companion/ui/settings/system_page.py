@@ -1,11 +1,14 @@
 """The System tab: start at login, where the data is, Export, and "Delete all my data".
 
+Export also writes the one-page supervision summary ("Supervision summary (Markdown)..."),
+with the same code as `companion export --supervision` (`companion.core.supervision`).
+
 Export runs off the GUI thread (`companion.runtime.tasks`): the tab says it is
 exporting, then shows one line with the result (or why it did not finish). Deleting is
 the window's business: this tab only asks for it (`delete_requested`).
 
-Hooks a test can replace: `choose_export_target(fmt)` (the file or folder picker) and
-`open_folder(path)`.
+Hooks a test can replace: `choose_export_target(fmt)` (the file or folder picker; `fmt`
+is "supervision" for the summary) and `open_folder(path)`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.core import export
+from companion.core import export, supervision
 from companion.core.clock import Clock
 from companion.core.journal import Journal, JournalError
 from companion.core.paths import Paths
@@ -53,12 +56,21 @@ class Exported:
     files: int | None
     out: Path
     missing: tuple[str, ...] = ()  # one line for each part of the journal left out
+    marked: int | None = None  # the supervision summary: how many marked items it holds
 
 
 def export_journal(
-    paths: Paths, clock: Clock, fmt: str, out: Path, titles: dict[str, str]
+    paths: Paths,
+    clock: Clock,
+    fmt: str,
+    out: Path,
+    titles: dict[str, str],
+    *,
+    limit_percent: int = Settings().heavy_limit_percent,
 ) -> Exported:
-    """Read the journal and write it as `fmt` to `out`. Runs in a worker; touches no widget."""
+    """Read the journal and write it as `fmt` to `out` ("supervision": the one-page summary
+    for supervision, the last 30 days against `limit_percent`). Runs in a worker; touches
+    no widget."""
     journal = Journal(paths, clock, backups=False, size_limit=None)  # every year, however big
     try:
         records = journal.all()
@@ -67,6 +79,12 @@ def export_journal(
         journal.close()
     if fmt == "csv":
         return Exported(len(records), len(export.to_csv_files(records, out)), out, missing)
+    if fmt == "supervision":
+        today = clock.now().date()
+        page = supervision.to_markdown(records, today, limit_percent)
+        export.write_export(out, page.encode("utf-8"))
+        marked = supervision.marked_count(records, today)
+        return Exported(len(records), None, out, missing, marked)
     if fmt == "json":
         written = export.to_json(records, clock.now())
     else:
@@ -84,7 +102,9 @@ def exported_line(outcome: Outcome[Exported]) -> str:
         return _("The export did not finish: {reason}").format(reason=reason)
     except Exception as exc:  # one calm line, never a traceback
         return _("The export did not finish: {reason}").format(reason=first_line(exc))
-    if done.files is None:
+    if done.marked is not None:
+        line = supervision.wrote_line(done.marked, done.out)
+    elif done.files is None:
         line = ngettext(
             "Exported {n} record to {out}", "Exported {n} records to {out}", done.records
         ).format(n=done.records, out=done.out)
@@ -121,6 +141,7 @@ class SystemPage(Page):
         self._autostart = autostart
         self._titles = dict(practices)
         self.autostart_was = False
+        self._limit = settings.heavy_limit_percent
         # Hooks a test (or another platform) can replace.
         self.choose_export_target: Callable[[str], str] = self._pick_export_target
         self.open_folder: Callable[[Path], object] = lambda p: QDesktopServices.openUrl(
@@ -178,6 +199,25 @@ class SystemPage(Page):
         row.addWidget(self.export_format, 1)
         row.addWidget(self.export_button)
         layout.addLayout(row)
+
+        row = QHBoxLayout()
+        self.supervision_button = kit.button(
+            _("S&upervision summary (Markdown)..."),
+            _("Write a supervision summary"),
+            _("Choose where to save the one-page summary to take to supervision"),
+        )
+        self.supervision_button.clicked.connect(self.export_supervision)
+        row.addWidget(self.supervision_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(
+            kit.hint(
+                _(
+                    "One page for supervision: only what you marked to bring, the last 30 "
+                    "days of the check-in in words, and your heavy share."
+                )
+            ),
+            1,
+        )
+        layout.addLayout(row)
         self.export_status = kit.muted()
         self.export_status.setAccessibleName(_("Export result"))
         self.export_status.setTextFormat(Qt.TextFormat.PlainText)
@@ -209,6 +249,7 @@ class SystemPage(Page):
 
     def load(self, settings: Settings) -> None:
         """Start at login shows what the desktop has (the file may say otherwise)."""
+        self._limit = settings.heavy_limit_percent
         try:
             self.autostart_was = bool(self._autostart.is_enabled())
         except OSError:
@@ -236,7 +277,10 @@ class SystemPage(Page):
                 QFileDialog.getExistingDirectory(self, _("Choose a folder for the CSV files"))
             )
         name = f"grounding-companion-journal.{fmt}"
-        if fmt == "md":
+        if fmt == "supervision":
+            name = f"for-supervision-{self._clock.now().date().isoformat()}.md"
+            caption, pattern = _("Save the supervision summary"), _("Markdown (*.md)")
+        elif fmt == "md":
             caption, pattern = _("Save the journal as Markdown"), _("Markdown (*.md)")
         else:
             caption, pattern = _("Save the journal as JSON"), _("JSON (*.json)")
@@ -245,17 +289,25 @@ class SystemPage(Page):
 
     def export_journal(self) -> None:
         """Ask where, then export in the background; the result is one line here."""
-        fmt = str(self.export_format.currentData())
+        self._export(str(self.export_format.currentData()))
+
+    def export_supervision(self) -> None:
+        """Ask where, then write the supervision summary, as the export does."""
+        self._export("supervision")
+
+    def _export(self, fmt: str) -> None:
         target = self.choose_export_target(fmt)
         if not target:
             return
         out = Path(target).expanduser()
         paths, clock, titles = self._paths, self._clock, dict(self._titles)
+        limit = self._limit
         self.export_button.setEnabled(False)
+        self.supervision_button.setEnabled(False)
         self._show_export(_("Exporting…"))
         self.exporting.emit(True)
         run_in_background(
-            lambda: export_journal(paths, clock, fmt, out, titles),
+            lambda: export_journal(paths, clock, fmt, out, titles, limit_percent=limit),
             self._export_done,
             context=self,
             name="export",
@@ -264,6 +316,7 @@ class SystemPage(Page):
     def _export_done(self, outcome: Outcome[Exported]) -> None:
         self.exporting.emit(False)
         self.export_button.setEnabled(True)
+        self.supervision_button.setEnabled(True)
         line = exported_line(outcome)
         self._show_export(line)
         self.exported.emit(line)
