@@ -276,7 +276,7 @@ def test_both_pages_fit_a_small_screen_at_150_percent_in_a_longer_language(
 
 
 def test_the_reflection_s_link_opens_the_card_in_the_app(app: App) -> None:
-    """"If today was a lot…" in the end-of-day reflection is one click from the people."""
+    """ "If today was a lot…" in the end-of-day reflection is one click from the people."""
     app.open_reflection()
     reflection = app.windows["reflect"]
     reflection.support_link.click()  # type: ignore[attr-defined]

@@ -497,9 +497,7 @@ def test_silent_guidance_plays_for_the_check_and_is_silent_again(
     from tests.fake_sound import FakeSound as GuidedSound
 
     sound = GuidedSound(guidance="silent")
-    window, store, _finished = make(
-        qtbot, paths, library, Settings(guidance="silent"), sound=sound
-    )
+    window, store, _finished = make(qtbot, paths, library, Settings(guidance="silent"), sound=sound)
     window.go(4)
     step = window.sound_check
     assert step.silent.isVisibleTo(window) and step.silent.isChecked()
