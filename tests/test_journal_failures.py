@@ -245,12 +245,15 @@ KILLED_WRITER = textwrap.dedent(
     paths = resolve_paths(sys.argv[1])
     journal = Journal(paths, SystemClock(), backups=False).open()
     journal.add(GlimmerRecord(at=SystemClock().now(), text="saved before"))
+    die = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
     # die at the worst moment: the temp file is written, not yet renamed into place
-    files.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
     if sys.argv[2] == "draft":
+        files.os.fsync = die
         DraftStore(paths).save(Draft(day=date(2026, 3, 2), resilience="private words"))
-    else:
+    else:  # appended as a line, then killed while the year is written whole
         journal.add(GlimmerRecord(at=SystemClock().now(), text="private words"))
+        files.os.fsync = die
+        journal.compact()
     """
 )
 
@@ -269,8 +272,11 @@ def test_temp_files_of_killed_writes_are_removed_on_open(paths: Paths) -> None:
     left = list(paths.data.glob(".journal-*.tmp")) + list(drafts.glob(".reflection-*.tmp"))
     assert len(left) == 2 and all(b"private words" in p.read_bytes() for p in left)
     clock = FakeClock(datetime.now(TZ) + timedelta(minutes=11))  # the draft's is stale by now
-    Journal(paths, clock).open()
+    journal = Journal(paths, clock).open()
     assert list(paths.data.rglob("*.tmp")) == []
+    # killed between the append and writing the year whole: nothing is lost
+    texts = [g.text for g in journal.query(GlimmerRecord)]  # type: ignore[attr-defined]
+    assert texts.count("saved before") == 2 and texts.count("private words") == 1
 
 
 def test_only_stale_temp_files_of_the_apps_own_naming_are_removed(paths: Paths) -> None:

@@ -32,6 +32,11 @@ write): writes to it are refused with one line naming it, reads leave it out and
 so (`unread`), and an export (`size_limit=None`) still reads it out. A folder that
 cannot be written (a read-only disk) can still be read: export and doctor work.
 
+An append writes one line at the end of its year's file instead of rewriting the year;
+the file is written whole again later (`COMPACT_AFTER` lines, or when the journal is
+opened or closed). A line cut short by a crash is moved aside, alone, with one line
+saying so; everything else is read. See `companion.core.journal_storage`.
+
 Records are partitioned into one file per year (`journal-2026.json`) so a write
 re-serialises one year, not five: see bench/journal.py for the figures that led
 here. `partition="none"` keeps everything in `journal.json`, for comparison.
@@ -52,7 +57,6 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
 
 from companion.core.aside import set_aside
 from companion.core.clock import Clock
@@ -63,6 +67,24 @@ from companion.core.files import (
     remove_stale_temps,
     write_atomic,
 )
+from companion.core.journal_storage import (
+    AtomicJSONStorage,
+    JournalError,
+    JournalUnread,
+    shape_problem,
+    too_large_line,
+)
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "SCHEMA_VERSION",
+    "AtomicJSONStorage",
+    "Journal",
+    "JournalError",
+    "JournalUnread",
+    "shape_problem",
+    "too_large_line",
+]
 from companion.core.locking import LockTimeout, locked
 from companion.core.paths import Paths
 from companion.core.records import RECORD_TYPES, Record, from_doc, to_doc
@@ -75,6 +97,8 @@ LOCK_TIMEOUT_S = 10.0
 #: a day is about 1.4 MB a year). One write to a file this size takes about 0.15 s and
 #: 40 MiB; to a 245 MB file it took 8.6-13 s and 1.1 GB (figures: the issue 14 notes).
 MAX_FILE_BYTES = 8_000_000
+#: Appended lines a year's file may gather before it is written whole again.
+COMPACT_AFTER = 64
 
 R = TypeVar("R", bound=Record)
 _PARTITION_RE = re.compile(r"^journal(?:-(\d{4}))?\.json$")
@@ -83,127 +107,6 @@ _BACKUP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 log = logging.getLogger("companion.journal")
-
-
-class JournalError(RuntimeError):
-    """The journal cannot be used (e.g. the lock is held for too long); one line for the user."""
-
-
-class JournalUnread(JournalError):
-    """One journal file is not read: too large, or unreadable and it could not be moved
-    aside (a read-only folder). It is left exactly as it is; one line says which."""
-
-
-def shape_problem(data: Any) -> str | None:
-    """Why parsed JSON is not a journal TinyDB can use safely, or None when it is.
-
-    Checked on every parse (cheap: a pass over the keys), so a wrong-shape file is set
-    aside like a damaged one rather than failing deep inside TinyDB. Single records with
-    wrong fields are not a reason: they are skipped and counted when read.
-    """
-    if not isinstance(data, dict):
-        return _("not a journal: the top level is not a set of tables")
-    for table in data.values():
-        if not isinstance(table, dict):
-            return _("not a journal: the top level is not a set of tables")
-        for key, doc in table.items():
-            if not isinstance(doc, dict):
-                return _("not a journal: an entry is not an object")
-            try:
-                if str(int(key)) != key:
-                    raise ValueError(key)
-            except ValueError:
-                return _("not a journal: an entry has an id that is not a number")
-    meta = data.get("meta", {})
-    for doc in meta.values():
-        schema = doc.get("schema", 1)
-        if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
-            return _("not a journal: its schema is not a version number")
-    return None
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that reads the file fresh when it changed and writes atomically.
-
-    `read()` returns a cached parse while the file's (inode, size, mtime) is unchanged,
-    so a query after our own write costs no re-parse, but a write by another process
-    (a new inode, since every write is a rename) is always seen.
-    """
-
-    def __init__(self, path: Path, on_corrupt: Any, size_limit: int | None = None) -> None:
-        self.path = path
-        self._on_corrupt = on_corrupt
-        self._size_limit = size_limit
-        self._cache: dict[str, dict[str, Any]] | None = None
-        self._sig: tuple[int, int, int] | None = None
-
-    def _stat_sig(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        sig = self._stat_sig()
-        if sig is None:
-            self._cache, self._sig = None, None
-            return None
-        if sig == self._sig and self._cache is not None:
-            return self._cache
-        if self._size_limit is not None and sig[1] > self._size_limit:
-            raise JournalUnread(too_large_line(self.path, sig[1], self._size_limit))
-        self._cache, self._sig = None, None
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:  # set aside by another process a moment ago
-            return None
-        try:
-            data = json.loads(raw)
-            problem = shape_problem(data)
-            if problem is not None:
-                raise ValueError(problem)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            self._on_corrupt(self.path, exc)
-            return None
-        self._cache, self._sig = data, sig
-        return cast(dict[str, dict[str, Any]], data)
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        try:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            payload = text.encode("utf-8")
-        except UnicodeEncodeError:  # text from a terminal that is not UTF-8
-            self._cache, self._sig = None, None
-            raise JournalError(
-                _("the text holds bytes that are not valid Unicode, so it cannot be saved")
-            ) from None
-        try:
-            write_atomic(self.path, payload)
-        except BaseException:
-            self._cache, self._sig = None, None
-            raise
-        self._cache, self._sig = data, self._stat_sig()
-
-    def close(self) -> None:
-        self._cache = None
-
-    def forget(self) -> None:
-        """Drop the parsed file; the next read parses it again."""
-        self._cache, self._sig = None, None
-
-    def adopt(self, data: dict[str, dict[str, Any]]) -> None:
-        """Read `data` in place of the file as it is now (a migration that could not be
-        written back: the folder is read-only)."""
-        self._cache, self._sig = data, self._stat_sig()
-
-
-def too_large_line(path: Path, size: int, limit: int) -> str:
-    return _(
-        "{path} is {size:.1f} MB, more than the {limit:.0f} MB a journal file may hold, so "
-        "it was not opened and nothing in it was changed; `companion export` still reads "
-        "it out"
-    ).format(path=path, size=size / 1e6, limit=limit / 1e6)
 
 
 class Journal:
@@ -244,6 +147,7 @@ class Journal:
         ensure_private_dir(paths.data)
         self._lock_path = paths.data / ".journal.lock"
         self._migrated: set[Path] = set()
+        self._appended: set[Path] = set()
         self._backed_up_on: date | None = None
 
     # --- files -------------------------------------------------------------------------
@@ -266,20 +170,25 @@ class Journal:
                 storage=AtomicJSONStorage,
                 on_corrupt=self._corrupt,
                 size_limit=self._size_limit,
+                write=_write_whole,
             )
             self._dbs[path] = db
         return db
 
-    def _corrupt(self, path: Path, exc: Exception) -> None:
-        """Move an unreadable file aside, byte for byte, and say so before anything else
-        can fail: the notice is kept here and logged; nothing is written for it (the
-        set-aside file itself is what `doctor` and the tray list)."""
+    def _aside_name(self, path: Path) -> Path:
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
         n = 1
         while target.exists():
             n += 1
             target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        return target
+
+    def _corrupt(self, path: Path, exc: Exception) -> None:
+        """Move an unreadable file aside, byte for byte, and say so before anything else
+        can fail: the notice is kept here and logged; nothing is written for it (the
+        set-aside file itself is what `doctor` and the tray list)."""
+        target = self._aside_name(path)
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         try:
             os.replace(path, target)
@@ -342,12 +251,29 @@ class Journal:
             path = self.file_for(self.clock.now().date())
             try:
                 self._ensure_schema(path, writing=False)
+                if held:
+                    self._tidy_tail(path)
             except JournalUnread as exc:
                 self.unread[path] = str(exc)
                 self.notices.append(str(exc))
             if self._backups and held:
                 self._backup()
         return self
+
+    def _tidy_tail(self, path: Path) -> None:
+        """Under the lock, at open: lines left by a process that did not close (a crash,
+        a kill) are written into the file whole; a damaged end is kept aside."""
+        storage = self._storage(path)
+        try:
+            if storage.read() is None:
+                return
+            if storage.damaged:
+                self._repair(path, storage)
+            elif storage.tail:
+                storage.compact()
+        except OSError as exc:  # a read-only disk: the lines are read as they are
+            if exc.errno not in _READ_ONLY:
+                raise
 
     def _remove_temps(self, held: bool) -> None:
         now = self.clock.now().timestamp()
@@ -413,6 +339,8 @@ class Journal:
             for stray in root.glob(".*.partial"):
                 _remove(stray)
             target = root / today
+            if not target.exists():
+                self._compact_locked()  # each copy one JSON document, its lines folded in
             if not target.exists() and (sources := self.files()):
                 partial = root / f".{today}.partial"
                 ensure_private_dir(partial)
@@ -444,15 +372,60 @@ class Journal:
         path = self.file_for(record.on)
         with self.locked():
             self._ensure_schema(path)
-            table = self._db(path).table("records")
-            # TinyDB caches the next document id per table; another process may have
-            # appended since, so recompute it from the file as it is now.
-            table._next_id = None
+            storage = self._storage(path)
+            if storage.read() is not None and storage.damaged:
+                self._repair(path, storage)
             if self._backups and self._backed_up_on not in (None, self.clock.now().date()):
                 self._backup()  # a tray app running past midnight still keeps a copy a day
-            table.insert(to_doc(record))
+            # One line at the end of the file, not the year rewritten; the id is the next
+            # after what is in the file now (another process may have appended since).
+            storage.append("records", to_doc(record))
+            self._appended.add(path)
+            if storage.tail >= COMPACT_AFTER:
+                storage.compact()
+            self._db(path).table("records").clear_cache()  # TinyDB's query cache
         self.unread.pop(path, None)
         return record.id
+
+    def _storage(self, path: Path) -> AtomicJSONStorage:
+        return cast(AtomicJSONStorage, self._db(path).storage)
+
+    def _repair(self, path: Path, storage: AtomicJSONStorage) -> None:
+        """Under the lock: the end of `path` holds bytes that are not records (an append
+        cut short by a crash). Keep them aside, byte for byte, write the rest whole, and
+        say so once. Nothing else in the file is lost."""
+        damaged = storage.damaged
+        target = self._aside_name(path)
+        write_atomic(target, damaged)
+        storage.compact()
+        notice = _(
+            "the end of the journal file {name} was cut short (perhaps by a crash); "
+            "everything else in it was read, and the damaged part was kept as {target}"
+        ).format(name=path.name, target=target)
+        self.notices.append(notice)
+        log.info("%s ended in a damaged line; it was kept as %s", path.name, target)
+
+    def compact(self) -> None:
+        """Write every file this journal appended to whole again (best effort: the lines
+        are safe in the file either way)."""
+        if not self._appended:
+            return
+        try:
+            with self.locked():
+                self._compact_locked()
+        except (JournalError, OSError) as exc:
+            log.info("the journal was not compacted (%s); its lines are kept", exc)
+
+    def _compact_locked(self) -> None:
+        for path in sorted(self._appended):
+            storage = self._storage(path)
+            if storage.read() is None:
+                continue
+            if storage.damaged:
+                self._repair(path, storage)
+            elif storage.tail:
+                storage.compact()
+        self._appended.clear()
 
     def query(
         self,
@@ -568,6 +541,7 @@ class Journal:
         return total
 
     def close(self) -> None:
+        self.compact()
         for db in self._dbs.values():
             db.close()
         self._dbs.clear()
@@ -577,6 +551,10 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    write_atomic(path, data)  # this module's name, looked up when called (tests replace it)
 
 
 def _year_of(path: Path) -> int | None:
