@@ -13,6 +13,11 @@ after every frame with the time until the next thing worth drawing:
 * while the circle moves: when its edge has moved about half a pixel (16-100 ms; the
   eased breath is slow near the turns), or sooner when a phase boundary is nearer, so
   the boundary itself is drawn on time (each frame is painted at once, not queued);
+* a phase boundary (with reduced motion, a new second) is also woken `LEAD_MS` early
+  by a second timer ("pacer-lead"), which waits out the last few milliseconds itself (a
+  plain sleep) and then looks at the clock and paints. A timer that fires late, on a
+  busy machine, is late by that much less (bench/pacer.py --load: the boundary frame
+  aimed at the moment itself came 11-23 ms late on a loaded machine);
 * on a hold: nothing moves, so it sleeps until the hold ends;
 * with reduced motion: nothing scales at all. The circle stays the same size; a count
   (1, 2, 3...) and a bar that fills in whole-second steps show the phase, and the timer
@@ -24,6 +29,7 @@ The phase words come translated from the core (`Phase.word`); "Paused" is the pa
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,6 +61,9 @@ MIN_SIZE = 0.38
 PAUSED_WORD = N_("Paused")
 HOLD_GAP = 8.0
 """Pixels between the still circle and its ring on a hold."""
+LEAD_MS = 6.0
+"""A boundary (a new phase; with reduced motion, a new second) is woken this much early;
+the frame sleeps the rest, so a timer up to this late still lands the boundary on time."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +102,12 @@ class BreathPacer(QWidget):
         reduced_motion: bool = False,
         clock_rate: float = 1.0,
         parent: QWidget | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("pacer")
         self._source = source
+        self._sleep = sleep
         self._reduced = reduced_motion
         self._rate = clock_rate if clock_rate > 0 else 1.0
         self._running = True
@@ -108,6 +119,11 @@ class BreathPacer(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_frame)
+        self._lead = QTimer(self)
+        self._lead.setObjectName("pacer-lead")
+        self._lead.setSingleShot(True)
+        self._lead.setTimerType(Qt.TimerType.PreciseTimer)
+        self._lead.timeout.connect(self._on_lead)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(_("Breathing guide"))
@@ -138,6 +154,7 @@ class BreathPacer(QWidget):
     def refresh(self) -> None:
         """Look at the source now (a step changed, a pause ended) and plan the next frame."""
         self._timer.stop()
+        self._lead.stop()
         if self._on_screen():
             self._on_frame()
 
@@ -182,6 +199,26 @@ class BreathPacer(QWidget):
         empty = full * MIN_SIZE
         return empty + (full - empty) * breath.size
 
+    def _until_change_ms(self, breath: BreathState) -> float:
+        """Real milliseconds until what is drawn changes at a moment: the next phase, or
+        with reduced motion the next whole second of the count."""
+        to_boundary = max(0.0, breath.phase_remaining) / self._rate * 1000.0
+        if self._reduced:
+            to_next_second = (1.0 - breath.phase_elapsed % 1.0) / self._rate * 1000.0
+            return min(to_boundary, to_next_second)
+        return to_boundary
+
+    def _on_lead(self) -> None:
+        """Woken LEAD_MS before a boundary: wait out the rest here (a timer that came late
+        has less to wait), then draw what is true now, at once."""
+        breath = self._source()
+        if breath is None or not self._running or not self._on_screen():
+            return
+        ahead = self._until_change_ms(breath)
+        if 0.0 < ahead <= LEAD_MS + 1.0:
+            self._sleep((ahead + 0.3) / 1000.0)
+        self._on_frame()
+
     def _on_frame(self) -> None:
         breath = self._source()
         phase = breath.phase if breath is not None else None
@@ -191,8 +228,13 @@ class BreathPacer(QWidget):
             if previous is not None and phase is not None:
                 self.phaseChanged.emit(phase.word)
         # Plan the next frame first, so the time spent painting does not push it late.
+        self._lead.stop()
         if breath is not None and self._running and self._on_screen():
-            self._timer.start(self._next_wait_ms(breath))
+            wait = self._next_wait_ms(breath)
+            self._timer.start(wait)
+            ahead = self._until_change_ms(breath)
+            if ahead - LEAD_MS < wait:  # the next frame is for a boundary: wake early too
+                self._lead.start(max(0, math.floor(ahead - LEAD_MS)))
         # Paint now rather than queue it: a queued update can wait for the window's next
         # update request (about 5 ms), which would land the phase late.
         self.repaint()
@@ -206,8 +248,7 @@ class BreathPacer(QWidget):
         """
         to_boundary = max(0.0, breath.phase_remaining) / self._rate * 1000.0
         if self._reduced:
-            to_next_second = (1.0 - breath.phase_elapsed % 1.0) / self._rate * 1000.0
-            until = min(to_boundary, to_next_second)
+            until = self._until_change_ms(breath)
         elif breath.phase in (Phase.HOLD, Phase.HOLD_OUT):
             until = to_boundary
         else:
@@ -239,6 +280,7 @@ class BreathPacer(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
+        self._lead.stop()
         super().hideEvent(event)
 
     def sizeHint(self) -> QSize:
