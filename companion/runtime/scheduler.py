@@ -5,8 +5,9 @@ DESIGN.md rule 2 and two traps in APScheduler 3.11's `QtScheduler`:
 * `QTimer.singleShot(ms, fn)` returns None, so `_stop_timer` never stops anything and
   every `wakeup()` starts one more timer chain. `FixedQtScheduler` keeps one named,
   reused single-shot QTimer instead.
-* jobs run in a thread pool, so a job only emits a Qt signal; the connected slot runs
-  on the GUI thread (a queued connection), where widgets and the journal live.
+* jobs would run in a thread pool; ours only say "wake up", so they run on the Qt loop
+  itself (`QtLoopExecutor`, each in an event of its own), where widgets and the journal
+  live: no pool, no thread, no concurrent.futures or multiprocessing in memory.
 * `shutdown()` waits for running jobs by default; quitting uses `wait=False`.
 
 Wake-ups are wall-clock deadlines; Qt timers measure monotonic time, which on Linux
@@ -22,10 +23,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from companion.core.clock import Clock
-from companion.runtime.aps import DateTrigger, QtScheduler, ThreadPoolExecutor
+from companion.runtime.aps import DateTrigger, QtLoopExecutor, QtScheduler
 
 log = logging.getLogger("companion.scheduler")
 
@@ -57,6 +58,9 @@ class FixedQtScheduler(QtScheduler):  # type: ignore[misc]
     def wakeup(self) -> None:
         self._start_timer(0)
 
+    def _create_default_executor(self) -> QtLoopExecutor:
+        return QtLoopExecutor(self._relay.post.emit)
+
 
 class _TimerRelay(QObject):
     """Owns the one QTimer. `start`/`stop` may be emitted from any thread: Qt queues them
@@ -66,6 +70,7 @@ class _TimerRelay(QObject):
     start = Signal(int)
     stop = Signal()
     due = Signal()
+    post = Signal(object)  # a job to run on the loop, always in an event of its own
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,10 +80,15 @@ class _TimerRelay(QObject):
         self.timer.timeout.connect(self.due)
         self.start.connect(self._start)
         self.stop.connect(self.timer.stop)
+        self.post.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(int)
     def _start(self, ms: int) -> None:
         self.timer.start(ms)
+
+    @Slot(object)
+    def _run(self, job: Any) -> None:
+        job()
 
 
 class Wakeups(Protocol):
@@ -89,19 +99,18 @@ class Wakeups(Protocol):
 
 
 class ApsWakeups(QObject):
-    """Production wake-ups: APScheduler date jobs that hop to the GUI thread."""
+    """Production wake-ups: APScheduler date jobs, run on the Qt loop."""
 
     wake = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scheduler = FixedQtScheduler(
-            executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
         self.scheduler.start()
 
-    def _fire(self) -> None:  # runs in APScheduler's pool thread
+    def _fire(self) -> None:  # on the GUI thread, in an event of its own
         self.wake.emit()
 
     def set_times(self, times: Sequence[datetime]) -> None:
