@@ -89,6 +89,8 @@ def main() -> int:
     player = PlayerWindow(box, clock, settings, _Silent(), save=lambda record: Saved(True))
     player.resize(560, 620)
     player.show()
+    clock.advance(2)  # the first screen's lead-in: the practice begins
+    player.tick()
     clock.advance(22)  # a few breaths in
     player.tick()
     shoot(player, "player-breathing.png")
@@ -102,6 +104,8 @@ def main() -> int:
     )
     still.resize(560, 620)
     still.show()
+    clock.advance(2)  # the first screen's lead-in: the practice begins
+    still.tick()
     clock.advance(22)
     still.tick()
     shoot(still, "player-reduced-motion.png")
@@ -111,6 +115,7 @@ def main() -> int:
     body = PlayerWindow(scan, clock, settings, _Silent(), save=lambda record: Saved(True))
     body.resize(560, 620)
     body.show()
+    body.start_practice()
     body.next_step()  # past the settling-in step, to a part of the body
     shoot(body, "player-body-scan.png")
 

@@ -26,7 +26,7 @@ from companion.core import choices
 from companion.core.aside import SetAside, set_aside
 from companion.core.clock import Clock
 from companion.core.day import Day, HideOffer, JumpDetector, Offer, OpenReflection, ShowOffer
-from companion.core.exercises import Library, load_library
+from companion.core.exercises import Exercise, Library, load_library
 from companion.core.journal import Journal, JournalError
 from companion.core.no_journal import UnavailableJournal
 from companion.core.paths import Paths, data_to_delete, delete_paths
@@ -98,8 +98,13 @@ class App(QObject, AppWindows):
         if sound is None:
             from companion.runtime.sound import Sound
 
-            sound = Sound(self.settings.sound, ticks=self.settings.phase_ticks)
+            sound = Sound(
+                self.settings.sound,
+                ticks=self.settings.phase_ticks,
+                guidance=self.settings.guidance,
+            )
         self.sound = sound
+        self._follow_guidance(self.settings)
         self.calendar_problems: tuple[str, ...] = ()
         # One calendar read at a time: a request meanwhile reads again, with the settings
         # of that moment, once the running one is back (so an older read never overwrites
@@ -174,7 +179,8 @@ class App(QObject, AppWindows):
         if os.environ.get("COMPANION_BENCH_SHOWN"):
             # bench/startup.py: the day is planned and the app fully working; now leave.
             print(f"ready {time_module.time():.6f}", flush=True)
-            QTimer.singleShot(0, self.quit)
+            if os.environ["COMPANION_BENCH_SHOWN"] != "stay":  # "stay": the bench stops it
+                QTimer.singleShot(0, self.quit)
 
     def quit(self) -> None:
         self._quitting = True  # a calendar read that comes back now changes nothing
@@ -365,8 +371,14 @@ class App(QObject, AppWindows):
         return choices.seconds_left(self.practice_deadline(), self.clock.now())
 
     def practices_now(self) -> list[choices.Choice]:
+        plan = self.day.plan  # after the day's last session "leave it at the door" leads
+        ends = [s.end for s in plan.sessions] if plan is not None else []
+        done = choices.day_is_done(ends, self.day.status().next_start, self.clock.now())
         return choices.practices_now(
-            self.library, self.seconds_until_next(), self.settings.favourite_practices
+            self.library,
+            self.seconds_until_next(),
+            self.settings.favourite_practices,
+            day_done=done,
         )
 
     def _offer_choices(self, offer: Offer) -> choices.OfferChoices:
@@ -386,6 +398,9 @@ class App(QObject, AppWindows):
             others=others,
             note=choices.heavy_note(offer),
             can_snooze=self.day.can_snooze(offer.key),
+            # Left alone, the card goes down to the tray, whose icon keeps saying an offer
+            # waits; with no tray it only stops staying on top.
+            hide_when_lowered=self.has_tray,
         )
         card.start.connect(lambda ex_id, k=offer.key: self._offer_taken(k, ex_id))
         card.snooze.connect(lambda k=offer.key: self._offer_snoozed(k))
@@ -393,13 +408,15 @@ class App(QObject, AppWindows):
         self.cards[offer.key] = card
         card.place_near(self.view.anchor())
         card.show()
+        if card.isVisible():
+            return  # one offer, one place: the card, and no notification beside it
         if suggestion is not None:
             text = _("{headline}. Suggested: {practice}.").format(
                 headline=card.headline.text(), practice=suggestion.label
             )
         else:
             text = _("{headline}.").format(headline=card.headline.text())
-        if not self.dnd:  # Do Not Disturb: the card comes quietly, without a notification
+        if not self.dnd:  # only where the card could not be shown (and never in Do Not Disturb)
             self.view.notify(_("A few minutes for you"), text)
 
     def refresh_cards(self) -> None:
@@ -425,7 +442,8 @@ class App(QObject, AppWindows):
             card.deleteLater()
 
     def _offer_taken(self, key: str, exercise_id: str) -> None:
-        if self.start_practice(exercise_id):  # by the practice deadline: the card's window
+        # by the practice deadline (the card's window); a session has just ended
+        if self.start_practice(exercise_id, after_session=True):
             self.day.taken(key)
         else:
             self.day.expired(key)
@@ -464,11 +482,12 @@ class App(QObject, AppWindows):
 
     # --- windows ---------------------------------------------------------------------------
 
-    def start_practice(self, exercise_id: str) -> bool:
+    def start_practice(self, exercise_id: str, *, after_session: bool = False) -> bool:
         """Open the player, the practice fitted to end by the practice deadline. False if
-        it is unknown or nothing of it fits."""
+        it is unknown or nothing of it fits. `after_session`: it came from the offer after
+        a session (only then does its end screen ask for a glimmer)."""
         from companion.core.exercises import fit
-        from companion.ui.player import PlayerWindow
+        from companion.ui.player import LEAD_IN_S, PlayerWindow
 
         exercise = self.library.get(exercise_id)
         if exercise is None:
@@ -477,7 +496,7 @@ class App(QObject, AppWindows):
         seconds = self.seconds_until_next()
         ends_by = None
         if seconds is not None and self.day.session_at(self.clock.now()) is None:
-            fitted = fit(exercise, seconds)
+            fitted = fit(exercise, seconds - LEAD_IN_S)  # it begins after the first screen
             if fitted is None:
                 return False
             exercise = fitted
@@ -490,16 +509,29 @@ class App(QObject, AppWindows):
             self.settings,
             self.sound,
             save=self.writer.save,
-            settings_store=self.store,
             ends_by=ends_by,
             wall=self.clock,  # in --demo the records follow the demo's day
+            after_session=after_session,
+            suggest=lambda state, s=seconds, f=exercise.family: self._for_state(state, s, f),
         )
+        player.switch.connect(lambda ex_id, a=after_session: self._switch_practice(ex_id, a))
         player.destroyed.connect(lambda *_: setattr(self, "player", None))
         self.player = player
         player.show()
         player.raise_()
         player.activateWindow()
         return True
+
+    def _for_state(self, state: str, seconds: float | None, family: str) -> Exercise | None:
+        """The practice that suits `state` best, other than `family` (the one open)."""
+        fitted = choices.for_state(
+            self.library, seconds, state, favourites=self.settings.favourite_practices
+        )
+        return next((ex for ex in fitted if ex.family != family), None)
+
+    def _switch_practice(self, exercise_id: str, after_session: bool) -> None:
+        """The first screen's one-click switch: the player that offered it has closed."""
+        QTimer.singleShot(0, lambda: self.start_practice(exercise_id, after_session=after_session))
 
     @Slot(object, object)
     def _settings_changed(self, settings: Settings, names: frozenset[str]) -> None:
@@ -513,6 +545,8 @@ class App(QObject, AppWindows):
             set_ticks = getattr(self.sound, "set_ticks", None)
             if set_ticks is not None:
                 set_ticks(settings.phase_ticks)
+        if "guidance" in names:
+            self._follow_guidance(settings)
         if names & PLANNING_FIELDS:
             self.replan()
         if names & CALENDAR_FIELDS:
@@ -523,6 +557,12 @@ class App(QObject, AppWindows):
                 self.calendar_timer.stop()
                 self.calendar_problems = ()
                 self.refresh_view()
+
+    def _follow_guidance(self, settings: Settings) -> None:
+        """Voice and tones, tones only, or silent: the sound follows the setting."""
+        set_guidance = getattr(self.sound, "set_guidance", None)
+        if set_guidance is not None:
+            set_guidance(settings.guidance)
 
     def _data_deleted(self) -> None:
         """ "Delete all my data" removed the files: start over on a fresh journal and the
@@ -579,6 +619,7 @@ class App(QObject, AppWindows):
         i.glimmer.connect(self.open_glimmer)
         i.reflect.connect(self.open_reflection)
         i.history.connect(self.open_history)
+        i.support.connect(self.open_support)
         i.pause.connect(self.pause)
         i.plan.connect(self.open_plan)
         i.settings.connect(self.open_settings)

@@ -1,20 +1,30 @@
-"""`companion run`: show the tray icon first, then build everything else.
+"""`companion run`: show the tray icon first, let the tray paint it, then build the rest.
 
 The icon is what tells a clinician the companion is there, so it appears before the
 journal, the scheduler and the day's plan are loaded (those need TinyDB, portalocker,
-APScheduler and the practice library: most of start-up). The rest is built one event
-later, on the same GUI thread. See bench/startup.py for the figures.
+APScheduler and the practice library: most of start-up). Asking for the icon is not
+enough: on X11 the tray host embeds the icon's window and sends it an expose, and the
+icon is painted only when the loop handles that. Built "one event later", the app kept
+the loop busy for the whole build first, and the pixels came after it (bench/startup.py
+measures the pixels). So the build waits for the icon's first paint (`after_first_paint`:
+the tray icon's window, or the stand-in window, has been exposed, which Qt paints in the
+same step), or at most `FIRST_PAINT_WAIT_MS` where that never comes (a tray that never
+embeds it). On trayer (issue 16): built one event later, the pixels came at 2.5-3x the
+bare tray's time; built after the first expose, about as soon as the bare tray's.
+
+Until the app is built, what the person clicks is kept (`EarlyIntents`) and done once
+the app is fully ready, in order; so is a command from a second `companion` process.
+After start-up the source lines PySide6's import hook read are let go (`settle_memory`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import linecache
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +75,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     demo = bool(getattr(args, "demo", False))
     if demo:
+        import tempfile  # only the demo: every import before the icon shows is waited for
+
         paths = resolve_paths(Path(tempfile.mkdtemp(prefix="companion-demo-")))
     else:
         paths = resolve_paths(getattr(args, "data_dir", None))
@@ -77,10 +89,12 @@ def run_app(args: argparse.Namespace) -> int:
 
     from PySide6.QtCore import QTimer
 
+    lighten_import_scan()
     from companion.ui.tray import Intents, make_view
 
     qapp = make_qapp()
-    server = single.Server(paths.data, lambda command: None)
+    early_commands: list[str] = []
+    server = single.Server(paths.data, early_commands.append)
     if not server.listen():  # another app holds this data folder
         if single.send(paths.data, "show"):
             print(_("Grounding Companion is already running; brought it forward."))
@@ -92,6 +106,7 @@ def run_app(args: argparse.Namespace) -> int:
             )
         )
     intents = Intents()
+    early = EarlyIntents(intents)
     view = make_view(intents)
     view.set_status_text(_("Getting ready…"))
     view.show()
@@ -109,6 +124,11 @@ def run_app(args: argparse.Namespace) -> int:
             app.start()
         except Exception as exc:  # never left on "Getting ready…" with the reason on stderr
             holder.append(could_not_start(exc, intents, view, log_path))
+        else:
+            for command in early_commands:
+                app.handle_command(command)
+        early.release()  # what was clicked meanwhile, now that it can be done
+        QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)
 
     def on_signal() -> None:
         """Ctrl+C in the terminal, or the session ending: quit as Quit in the menu does."""
@@ -119,14 +139,154 @@ def run_app(args: argparse.Namespace) -> int:
             qapp.quit()
 
     notifier = quit_on_signals(on_signal)
-    QTimer.singleShot(0, finish)
+    gate = after_first_paint(view, finish)
     code = qapp.exec()
+    del gate
     server.close()
     if notifier is not None:
         signal.set_wakeup_fd(-1)
     if demo:  # the throwaway journal goes with the demo
+        import shutil
+
         shutil.rmtree(paths.data, ignore_errors=True)
     return int(code)
+
+
+#: The longest the build waits for the icon's first paint (a tray that never embeds it,
+#: a desktop that shows it late): then it is built anyway.
+FIRST_PAINT_WAIT_MS = 400
+#: Where the icon is not ours to paint (a StatusNotifierItem tray over D-Bus, which asks
+#: the app for the icon; Windows, macOS): a moment for the host to fetch it, then build.
+NO_PAINT_WAIT_MS = 50
+#: After the icon's paint, this long for the pixels to reach the screen before the build
+#: holds the loop (the paint is flushed to the X server when the loop next waits).
+AFTER_PAINT_MS = 1
+#: How often the build looks whether the icon's window has been exposed yet.
+POLL_MS = 4
+#: Start-up is over this long after the app is ready: let go of what it read once.
+SETTLE_AFTER_MS = 1500
+
+
+def first_window(view: Any) -> Any:
+    """The window whose first paint puts the app on screen: the tray icon's own window
+    (Qt's private QSystemTrayIconSys, on an X11 tray) or the stand-in window; None where
+    the icon is drawn by someone else (a D-Bus tray, Windows, macOS)."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    if isinstance(view, QWidget):
+        return view
+    for widget in QApplication.topLevelWidgets():
+        if widget.metaObject().className() == "QSystemTrayIconSys":
+            return widget
+    return None
+
+
+def after_first_paint(view: Any, then: Callable[[], None], *, wait_ms: int | None = None) -> Any:
+    """Call `then` once, on the GUI thread, after the view's window was first exposed
+    (Qt paints a widget in the same step, and the pixels go out when the loop next
+    waits), or after `wait_ms` (default FIRST_PAINT_WAIT_MS) if that never comes.
+
+    It looks every POLL_MS rather than filtering events: a Python event filter sees every
+    event of the app, and its first `event.type()` builds Python's QEvent.Type enum
+    (about 20 ms, before the icon is painted). Returns the watcher; keep it while the
+    loop runs."""
+    from PySide6.QtCore import QObject, Qt, QTimer
+
+    class FirstPaint(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.done = False
+            self.window = first_window(view)
+            self.left = FIRST_PAINT_WAIT_MS if wait_ms is None else wait_ms
+            if self.window is None and wait_ms is None:
+                self.left = NO_PAINT_WAIT_MS
+            self.poll = QTimer(self)
+            self.poll.setObjectName("build-after-first-paint")
+            self.poll.setTimerType(Qt.TimerType.PreciseTimer)
+            self.poll.setInterval(POLL_MS)
+            self.poll.timeout.connect(self.look)
+            self.poll.start()
+
+        def exposed(self) -> bool:
+            handle = self.window.windowHandle() if self.window is not None else None
+            return handle is not None and handle.isExposed()
+
+        def look(self) -> None:
+            self.left -= POLL_MS
+            if self.exposed() or self.left <= 0:
+                self.poll.stop()
+                QTimer.singleShot(AFTER_PAINT_MS, self.fire)
+
+        def fire(self) -> None:
+            if not self.done:
+                self.done = True
+                then()
+
+    return FirstPaint()
+
+
+class EarlyIntents:
+    """Keeps what the person asks for before the app is built, and asks again, in order,
+    once it is (`release`): a click on the menu while the tray says "Getting ready…"
+    waits for the app instead of going nowhere."""
+
+    def __init__(self, intents: Any) -> None:
+        from PySide6.QtCore import QMetaMethod
+
+        self.intents = intents
+        self.kept: list[tuple[str, tuple[object, ...]]] = []
+        self.connections: list[tuple[Any, Any]] = []
+        meta = intents.metaObject()
+        for n in range(meta.methodOffset(), meta.methodCount()):
+            method = meta.method(n)
+            if method.methodType() != QMetaMethod.MethodType.Signal:
+                continue
+            name = bytes(method.name().data()).decode()
+            sig = getattr(intents, name)
+
+            def keep(*args: object, name: str = name) -> None:
+                self.kept.append((name, args))
+
+            sig.connect(keep)
+            self.connections.append((sig, keep))
+
+    def release(self) -> None:
+        for sig, keep in self.connections:
+            sig.disconnect(keep)
+        self.connections.clear()
+        kept, self.kept = self.kept, []
+        for name, args in kept:
+            getattr(self.intents, name).emit(*args)
+
+
+def lighten_import_scan() -> None:
+    """PySide6 hooks every import and reads each new module's whole source to look for the
+    word "PySide6" (its `__feature__` support; upstream PYSIDE-2029). It reads through
+    `inspect.getsource`, so `linecache` keeps every file read: about 7 MiB of the idle
+    app. The same answer, read without keeping it. Harmless if PySide6 changes: then
+    nothing is replaced."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return False  # getsource finds nothing for these either
+        try:
+            with open(path, "rb") as f:
+                return b"PySide6" in f.read()
+        except OSError:
+            return False
+
+    feature._mod_uses_pyside = uses_pyside
+
+
+def settle_memory() -> None:
+    """Start-up is over: let go of the source lines read for PySide6's hook before
+    `lighten_import_scan` was in place. (glibc's malloc_trim would give back about
+    0.5 MiB more, and loading ctypes to call it costs as much.)"""
+    linecache.clearcache()
 
 
 def quit_on_signals(on_signal: Callable[[], None]) -> object | None:
