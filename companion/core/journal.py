@@ -387,6 +387,31 @@ class Journal:
         self.unread.pop(path, None)
         return record.id
 
+    def replace(self, record: Record) -> bool:
+        """Write `record` over the stored one with its `id` and kind (a glimmer flagged
+        for supervision later); False when there is none. Under the lock, the day's file
+        is written whole, atomically; keys a newer version added to the stored record are
+        kept. Nothing else in the journal changes."""
+        path = self.file_for(record.on)
+        with self.locked():
+            self._ensure_schema(path)
+            storage = self._storage(path)
+            if storage.read() is not None and storage.damaged:
+                self._repair(path, storage)
+            table = self._db(path).table("records")
+            table.clear_cache()
+            ids = [
+                doc.doc_id
+                for doc in table.all()
+                if doc.get("id") == record.id and doc.get("type") == record.kind
+            ]
+            if not ids:
+                return False
+            table.update(to_doc(record), doc_ids=ids)
+            table.clear_cache()
+        self.unread.pop(path, None)
+        return True
+
     def _storage(self, path: Path) -> AtomicJSONStorage:
         return cast(AtomicJSONStorage, self._db(path).storage)
 

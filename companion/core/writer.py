@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from companion.core.journal import JournalError
 from companion.core.locking import LockTimeout
-from companion.core.records import to_doc
 from companion.i18n import _
 
 if TYPE_CHECKING:
@@ -101,7 +100,7 @@ class JournalWriter:
         on the same day): a change of mind about one field, such as a glimmer marked for
         supervision later. False, with one line, when it is not found or not written."""
         try:
-            found = replace_record(self.journal, record)
+            found = self.journal.replace(record)
         except (JournalError, LockTimeout, OSError) as exc:
             reason = _reason(exc)
             log.warning("could not change the %s in the journal: %s", record.kind, reason)
@@ -115,31 +114,3 @@ class JournalWriter:
         return Saved(True)
 
     __call__ = save
-
-
-def replace_record(journal: Journal, record: Record) -> bool:
-    """Under the journal's lock, write `record` over the one with its `id` and kind in its
-    day's file (the whole file, atomically, like every whole write); False when there is
-    none. Keys a newer version added to the stored record are kept.
-
-    Built on the journal's own file handling until `Journal` has a `replace` of its own
-    (the journal is append-only otherwise)."""
-    path = journal.file_for(record.on)
-    with journal.locked():
-        journal._ensure_schema(path)
-        storage = journal._storage(path)
-        if storage.read() is not None and storage.damaged:
-            journal._repair(path, storage)
-        table = journal._db(path).table("records")
-        table.clear_cache()
-        ids = [
-            doc.doc_id
-            for doc in table.all()
-            if doc.get("id") == record.id and doc.get("type") == record.kind
-        ]
-        if not ids:
-            return False
-        table.update(to_doc(record), doc_ids=ids)
-        table.clear_cache()
-    journal.unread.pop(path, None)
-    return True
