@@ -49,7 +49,7 @@ def manifest() -> dict[str, dict[str, object]]:
 
 
 def spoken(exercise: Exercise) -> list[str]:
-    return [t for t in (exercise.about, *(s.cue for s in exercise.steps)) if t.strip()]
+    return [t for t in (s.cue for s in exercise.steps) if t.strip()]
 
 
 @cache

@@ -5,7 +5,7 @@
     python assets/voice/render.py --check    exit 1 if anything would change (renders nothing)
 
 It reads the practices through `companion.core.exercises` (in English), speaks each cue
-(and each practice's one-line intro, `about`) with Piper and the en_US "joe" voice, and
+(the player speaks cues only, never a practice's `about`) with Piper and the en_US "joe" voice, and
 writes, for each text, two MP3 files, one per volume level, named by `text_key` (a hash
 of the text: a shortened practice shares its audio; a changed text gets new audio):
 
@@ -54,7 +54,7 @@ SETTINGS: dict[str, Any] = {
     "lufs": {"normal": -20.0, "quiet": -30.0},
     "peak_dbfs": -1.5,
     "max_wpm": 145,  # see Renderer.paced
-    "mp3": {"bitrate_kbps": 40, "sample_rate": RATE, "channels": 1, "mode": "CBR"},
+    "mp3": {"bitrate_kbps": 32, "sample_rate": RATE, "channels": 1, "mode": "CBR"},
 }
 #: Where a phrase ends that Piper would run on from: a colon or semicolon.
 _PHRASE_END = re.compile(r"(?<=[:;])\s+")
@@ -72,7 +72,7 @@ def spoken_texts() -> list[str]:
     for exercise in load_library():
         if exercise.user:
             continue
-        texts: Iterable[str] = [exercise.about, *(step.cue for step in exercise.steps)]
+        texts: Iterable[str] = [step.cue for step in exercise.steps]
         for text in texts:
             if normalise(text):
                 seen.setdefault(normalise(text), None)
