@@ -15,7 +15,8 @@ The contract the player and the app rely on (the real Sound keeps to it):
   package to install), or "" when sound works; `voice_available()`: whether shipped
   practices would be spoken.
 
-`played` holds everything in order: events by name, cues as "cue:<text>", and "hush".
+`played` holds everything in order: events by name, cues as "cue:<text>", "hush" and
+"stop" (`stop()`: the voice and any tone).
 With `guidance` "tones" a cue is heard as "step"; with "silent" nothing is recorded.
 """
 
@@ -70,7 +71,8 @@ class FakeSound:
         self.played.append("hush")
 
     def stop(self) -> None:
-        self.played.append("hush")
+        """Everything stops: the voice and a breath tone or chime still sounding."""
+        self.played.append("stop")
 
     def set_level(self, level: str) -> None:
         self.levels.append(level)
@@ -93,5 +95,5 @@ class FakeSound:
     # -- for tests ----------------------------------------------------------------------
 
     def heard(self) -> list[str]:
-        """What was played, without the hushes."""
-        return [p for p in self.played if p != "hush"]
+        """What was played, without the hushes and stops."""
+        return [p for p in self.played if p not in ("hush", "stop")]

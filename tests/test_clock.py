@@ -35,3 +35,17 @@ def test_fake_clock_steps_jumps_and_sleeps() -> None:
 def test_fake_clock_refuses_naive_time() -> None:
     with pytest.raises(ValueError):
         FakeClock(datetime(2026, 3, 2, 9, 0))
+
+
+def test_the_demo_clock_says_how_fast_it_runs() -> None:
+    """The card lowers itself after three minutes, and the player wakes at its steps, in
+    the clock's own time: both read `rate`. A 30x demo clock that said nothing kept the
+    card up for 90 demo minutes."""
+    from datetime import datetime
+
+    from companion.core.clock import ScaledClock
+    from companion.ui.player import clock_rate
+
+    demo = ScaledClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 30.0)
+    assert demo.rate == 30.0
+    assert clock_rate(demo) == 30.0

@@ -353,3 +353,12 @@ def test_a_practice_that_fits_is_never_told_to_let_it_be_enough() -> None:
     run = PracticeRun(practice(GuidedStep("long", 600)), c, ends_by=c.monotonic() + 100)
     run.start()  # it would run into the session: said at once
     assert run.state().warn_time
+
+
+def test_both_holds_are_called_a_hold_as_the_cues_and_the_tone_say() -> None:
+    """Box breathing's cue says "in, hold, out, hold" and both holds sound the same
+    tone: the word beside the pacer says so too (it said "Rest" for the second)."""
+    from companion.core.pacing import Phase
+
+    assert Phase.HOLD.word == "Hold softly"
+    assert Phase.HOLD_OUT.word == "Hold, empty"

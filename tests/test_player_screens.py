@@ -115,7 +115,7 @@ def test_the_first_screen_shows_the_practice_its_caution_the_check_in_and_the_fi
     assert player.checkin is not None and player.checkin.isVisible()
     assert player.cue_label.text() == "Sit comfortably."
     assert not player.no_sound_label.isVisible()
-    assert sound.played == []  # a moment to read the caution and tap, if wanted
+    assert sound.played == ["start"]  # the chime, then a moment to read the caution and tap
     waited = fire(player, clock)  # and then it begins by itself
     assert waited < 3.0
     assert player.started

@@ -95,6 +95,11 @@ class ScaledClock:
         self.speed = speed
         self._origin = time.monotonic()
 
+    @property
+    def rate(self) -> float:
+        """Seconds of this clock per real second (what the player and the card read)."""
+        return self.speed
+
     def _elapsed(self) -> float:
         return (time.monotonic() - self._origin) * self.speed
 

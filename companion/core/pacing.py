@@ -42,7 +42,7 @@ _WORDS = {
     Phase.TOP_UP: N_("A little more"),
     Phase.HOLD: N_("Hold softly"),
     Phase.EXHALE: N_("Breathe out"),
-    Phase.HOLD_OUT: N_("Rest"),
+    Phase.HOLD_OUT: N_("Hold, empty"),  # a hold (its tone, the cues), after breathing out
 }
 
 

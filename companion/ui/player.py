@@ -3,7 +3,8 @@ aloud.
 
 It shows what `PracticeRun.state()` says (the core decides steps, pauses and the end)
 and turns keys and buttons into intents: Space pauses or resumes (wherever the focus
-is: a focused Stop never takes Space), Right or Enter moves on, Esc stops. The flow:
+is: a focused Stop never takes Space), Right moves on (Enter presses the focused button,
+and on the first screen begins at once), Esc stops. The flow:
 
     first screen (title, caution, the optional one-tap check-in) -> LEAD_IN_S later
     the practice starts by itself -> the end screen (how long, the optional after
@@ -254,6 +255,9 @@ class PlayerWindow(QWidget):
         if self.started_at is None and self._lead_until is None and not self._done:
             self._lead_until = self._clock.monotonic() + LEAD_IN_S
             self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            # The start chime with the first screen, so the first cue, LEAD_IN_S later,
+            # is not spoken over it.
+            self._sound_call("play", "start")
         self.tick()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -272,7 +276,6 @@ class PlayerWindow(QWidget):
         self.run.start()
         self.started_at = self._clock.monotonic()
         self._started_wall = self._wall.now()
-        self._sound_call("play", "start")
         self.pacer.set_running(True)
         if not self.pause_button.hasFocus() and not self._checkin_focused():
             self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -311,7 +314,7 @@ class PlayerWindow(QWidget):
         if not self._running:
             return
         self._stopped_by_user = True
-        self._sound_call("hush")
+        self._sound_call("stop")  # the voice and a breath tone still sounding: silence now
         self.run.stop()
         self.tick()
 
@@ -601,6 +604,13 @@ class PlayerWindow(QWidget):
         elif self.page == "practice":
             if key == Qt.Key.Key_Space:
                 self.toggle_pause()
+            elif (
+                enter
+                and self.started_at is not None
+                and isinstance(focused, QAbstractButton)
+                and focused.isVisible()
+            ):
+                focused.click()  # Enter presses the focused button: Stop stops, Pause pauses
             elif key == Qt.Key.Key_Right or enter:
                 self.next_step()
             elif key == Qt.Key.Key_Escape:
@@ -629,7 +639,7 @@ class PlayerWindow(QWidget):
         self._timer.stop()
         self.pacer.timer.stop()
         self.end_page.stop_waiting()
-        self._sound_call("hush")
+        self._sound_call("stop")
         if not self._done:
             self._done = True
             if self.started_at is None:

@@ -18,7 +18,7 @@ from companion.ui.pacer import BreathPacer
 from companion.ui.player_pages import CheckInRow, ControlButton
 
 WARN_TEXT = N_("Your next session starts soon. You might let this be enough.")
-KEYS_HINT = N_("Space: pause or resume   ·   Right or Enter: next   ·   Esc: stop")
+KEYS_HINT = N_("Space: pause or resume   ·   Right: next   ·   Esc: stop")
 
 
 class PracticePage(QWidget):
@@ -128,9 +128,7 @@ class PracticePage(QWidget):
 
         buttons = QHBoxLayout()
         self.pause_button = self._control(_("Pause"), _("Pause the practice (Space)"))
-        self.next_button = self._control(
-            _("Next step"), _("Move on to the next step (Right or Enter)")
-        )
+        self.next_button = self._control(_("Next step"), _("Move on to the next step (Right)"))
         self.next_button.setObjectName("primary")  # the one main action, as kit.primary_button
         self.stop_button = self._control(_("Stop"), _("End the practice now (Esc)"))
         buttons.addWidget(self.pause_button)
