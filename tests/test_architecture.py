@@ -62,6 +62,9 @@ HEAVY_AT_IDLE = ("asyncio", "ssl", "_ssl", "_hashlib", "hmac", "PySide6.QtNetwor
 # APScheduler's entry-point scan (importlib.metadata, email) and its thread pool
 # (concurrent.futures, multiprocessing): about 2.5 MiB and 25 ms of start-up (issue 16).
 HEAVY_AT_IDLE += ("importlib.metadata", "email", "concurrent.futures", "multiprocessing")
+# hashlib loads OpenSSL (_hashlib, about 3.7 MiB) as it is imported: the voice's clip keys
+# import it when a cue is first looked up (issue 16).
+HEAVY_AT_IDLE += ("hashlib",)
 
 
 def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:
@@ -72,6 +75,32 @@ def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_started_tray_app_sits_without_what_it_does_not_use(tmp_path: Path) -> None:
+    """Built and started as `companion run` does (the day planned, the offers scheduled,
+    the sound ready), the idle app has loaded none of them either."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from companion.app import App\n"
+        "from companion.core.clock import SystemClock\n"
+        "from companion.core.paths import resolve_paths\n"
+        "from companion.core.settings import Settings, save_settings\n"
+        "qapp = QApplication([])\n"
+        f"paths = resolve_paths({str(tmp_path)!r}).ensure()\n"
+        "save_settings(paths.settings, Settings())\n"
+        "app = App(paths, SystemClock(), tray=False)\n"
+        "app.start()\n"
+        f"loaded = sorted(m for m in {HEAVY_AT_IDLE!r} if m in sys.modules)\n"
+        "app.quit()\n"
+        "print(loaded)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_calendar_modules_load_no_parser_keyring_or_network_code() -> None:

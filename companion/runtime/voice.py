@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import re
@@ -52,6 +51,8 @@ def normalise(text: str) -> str:
 
 def text_key(text: str) -> str:
     """The key of a cue's audio: the first 16 hex digits of the SHA-256 of its text."""
+    import hashlib  # here, not at import: it loads OpenSSL, about 3.7 MiB of the idle app
+
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:16]
 
 
