@@ -12,6 +12,14 @@ same step), or at most `FIRST_PAINT_WAIT_MS` where that never comes (a tray that
 embeds it). On trayer (issue 16): built one event later, the pixels came at 2.5-3x the
 bare tray's time; built after the first expose, about as soon as the bare tray's.
 
+Between `show()` and the loop's first wait nothing else may run: the pixels cannot come
+before it. What only the built app needs waits for the first paint too: the palette and
+font, the tray's menu, the terminal channel's socket, the signal wake-up. And what runs
+before the icon is shown is kept to what the floor (a bare PySide6 tray) does, plus the
+data folder, the log, the knock at a running app and the one-instance lock:
+tests/test_launch.py lists what must not be loaded by then (platformdirs, dataclasses,
+socket, PySide6's `Qt` namespace…, each a few milliseconds).
+
 Until the app is built, what the person clicks is kept (`EarlyIntents`) and done once
 the app is fully ready, in order; so is a command from a second `companion` process.
 After start-up the source lines PySide6's import hook read are let go (`settle_memory`).
@@ -37,10 +45,10 @@ if TYPE_CHECKING:
 from companion.i18n import _
 
 
-def make_qapp():  # type: ignore[no-untyped-def]
+def make_qapp(*, styled: bool = True):  # type: ignore[no-untyped-def]
+    """The QApplication, named; with `styled`, given our palette and font now (the tray
+    app gives them after the icon's first paint: a tray icon has nothing to style)."""
     from PySide6.QtWidgets import QApplication
-
-    from companion.ui import style
 
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -49,8 +57,22 @@ def make_qapp():  # type: ignore[no-untyped-def]
     app.setOrganizationName("grounding-companion")
     app.setDesktopFileName("grounding-companion")
     app.setQuitOnLastWindowClosed(False)
-    style.apply(app, defer_stylesheet=True)  # styled when the first window is built
+    if styled:
+        style_app(app)
     return app
+
+
+def tray_available() -> bool:
+    """Whether the desktop has a system tray (else a small window stands in for it)."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    return bool(QSystemTrayIcon.isSystemTrayAvailable())
+
+
+def style_app(app: Any) -> None:
+    from companion.ui import style
+
+    style.apply(app, defer_stylesheet=True)  # the stylesheet when the first window is built
 
 
 def no_display_reason() -> str | None:
@@ -92,11 +114,14 @@ def run_app(args: argparse.Namespace) -> int:
     lighten_import_scan()
     from companion.ui.tray import Intents, make_view
 
-    qapp = make_qapp()
+    qapp = make_qapp(styled=False)
+    tray = tray_available()
+    if not tray:  # the stand-in window is built now, in our look
+        style_app(qapp)
     early_commands: list[str] = []
     server = single.Server(paths.data, early_commands.append)
-    if not server.listen():  # another app holds this data folder
-        if single.send(paths.data, "show"):
+    if not server.listen(serve=False):  # another app holds this data folder
+        if knock_again(paths.data):
             print(_("Grounding Companion is already running; brought it forward."))
             return 0
         raise UserError(
@@ -107,14 +132,23 @@ def run_app(args: argparse.Namespace) -> int:
         )
     intents = Intents()
     early = EarlyIntents(intents)
-    view = make_view(intents)
+    view = make_view(intents, tray, menu_later=True)
     view.set_status_text(_("Getting ready…"))
+    signals = SignalCatcher()  # Ctrl+C from here on is kept; acted on once the loop runs
     view.show()
     if os.environ.get("COMPANION_BENCH_SHOWN"):
         print(f"shown {time.time():.6f}", flush=True)
     holder: list[object] = []
 
     def finish() -> None:
+        # Nothing between show() and here: every millisecond before the loop handles the
+        # tray's expose is a millisecond more before the icon's pixels (issue 16).
+        signals.wake(on_signal)
+        server.serve()  # commands from a terminal; kept in early_commands until built
+        if tray:  # a tray icon has nothing to style; the menu and the windows have
+            style_app(qapp)
+        if hasattr(view, "fill_menu"):
+            view.fill_menu()
         try:
             app = build(args, paths, intents=intents, view=view)
             server.on_command = app.handle_command
@@ -138,18 +172,30 @@ def run_app(args: argparse.Namespace) -> int:
         else:
             qapp.quit()
 
-    notifier = quit_on_signals(on_signal)
     gate = after_first_paint(view, finish)
     code = qapp.exec()
     del gate
     server.close()
-    if notifier is not None:
-        signal.set_wakeup_fd(-1)
+    signals.close()
     if demo:  # the throwaway journal goes with the demo
         import shutil
 
         shutil.rmtree(paths.data, ignore_errors=True)
     return int(code)
+
+
+def knock_again(data: Path) -> bool:
+    """Another app holds this data folder's lock: knock until it answers (it listens only
+    once its icon has painted) or for `single.KNOCK_AGAIN_S`."""
+    from companion.runtime import single
+
+    deadline = time.monotonic() + single.KNOCK_AGAIN_S
+    while True:
+        if single.send(data, "show"):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 #: The longest the build waits for the icon's first paint (a tray that never embeds it,
@@ -167,53 +213,65 @@ POLL_MS = 4
 SETTLE_AFTER_MS = 1500
 
 
+#: The objectName Qt gives the native window of its own X11 tray icon (QSystemTrayIconSys).
+TRAY_WINDOW = "QSystemTrayIconSysWindow"
+
+
 def first_window(view: Any) -> Any:
-    """The window whose first paint puts the app on screen: the tray icon's own window
-    (Qt's private QSystemTrayIconSys, on an X11 tray) or the stand-in window; None where
-    the icon is drawn by someone else (a D-Bus tray, Windows, macOS)."""
-    from PySide6.QtWidgets import QApplication, QWidget
+    """The window whose first paint puts the app on screen: the stand-in window's, or the
+    tray icon's own (Qt's QSystemTrayIconSys, on an X11 tray); None where the icon is
+    drawn by someone else (a D-Bus tray, Windows, macOS) or not made yet.
+
+    The tray icon's window is found among the QWindows, not the widgets: the widget is
+    of a private Qt class, and giving it to Python makes PySide6 set up every QtWidgets
+    class looking for the nearest (about 12 ms, before the icon's pixels, and memory
+    for good)."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QWidget
 
     if isinstance(view, QWidget):
-        return view
-    for widget in QApplication.topLevelWidgets():
-        if widget.metaObject().className() == "QSystemTrayIconSys":
-            return widget
+        return view.windowHandle()
+    for window in QGuiApplication.allWindows():
+        if window.objectName() == TRAY_WINDOW:
+            return window
     return None
 
 
 def after_first_paint(view: Any, then: Callable[[], None], *, wait_ms: int | None = None) -> Any:
     """Call `then` once, on the GUI thread, after the view's window was first exposed
     (Qt paints a widget in the same step, and the pixels go out when the loop next
-    waits), or after `wait_ms` (default FIRST_PAINT_WAIT_MS) if that never comes.
+    waits), or after `wait_ms` (default FIRST_PAINT_WAIT_MS) if that never comes; where
+    there is no window of ours to paint, after NO_PAINT_WAIT_MS.
 
     It looks every POLL_MS rather than filtering events: a Python event filter sees every
     event of the app, and its first `event.type()` builds Python's QEvent.Type enum
-    (about 20 ms, before the icon is painted). Returns the watcher; keep it while the
-    loop runs."""
-    from PySide6.QtCore import QObject, Qt, QTimer
+    (about 20 ms, before the icon is painted). It touches nothing of PySide6 that is
+    slow the first time (the `Qt` namespace, about 13 ms; a private widget class, about
+    12 ms). Returns the watcher; keep it while the loop runs."""
+    from PySide6.QtCore import QObject, QTimer
 
     class FirstPaint(QObject):
         def __init__(self) -> None:
             super().__init__()
             self.done = False
-            self.window = first_window(view)
-            self.left = FIRST_PAINT_WAIT_MS if wait_ms is None else wait_ms
-            if self.window is None and wait_ms is None:
-                self.left = NO_PAINT_WAIT_MS
+            self.waited = 0
+            self.limit = FIRST_PAINT_WAIT_MS if wait_ms is None else wait_ms
             self.poll = QTimer(self)
             self.poll.setObjectName("build-after-first-paint")
-            self.poll.setTimerType(Qt.TimerType.PreciseTimer)
             self.poll.setInterval(POLL_MS)
             self.poll.timeout.connect(self.look)
             self.poll.start()
 
-        def exposed(self) -> bool:
-            handle = self.window.windowHandle() if self.window is not None else None
-            return handle is not None and handle.isExposed()
-
         def look(self) -> None:
-            self.left -= POLL_MS
-            if self.exposed() or self.left <= 0:
+            self.waited += POLL_MS
+            window = first_window(view)
+            if window is not None and window.isExposed():
+                ready = True
+            elif window is None and wait_ms is None:
+                ready = self.waited >= NO_PAINT_WAIT_MS  # not ours to paint
+            else:
+                ready = self.waited >= self.limit
+            if ready:
                 self.poll.stop()
                 QTimer.singleShot(AFTER_PAINT_MS, self.fire)
 
@@ -279,7 +337,7 @@ def lighten_import_scan() -> None:
         except OSError:
             return False
 
-    feature._mod_uses_pyside = uses_pyside
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
 
 
 def settle_memory() -> None:
@@ -289,43 +347,68 @@ def settle_memory() -> None:
     linecache.clearcache()
 
 
-def quit_on_signals(on_signal: Callable[[], None]) -> object | None:
-    """Run `on_signal` on the GUI thread for SIGINT (Ctrl+C) and SIGTERM.
+class SignalCatcher:
+    """SIGINT (Ctrl+C) and SIGTERM, acted on on the GUI thread as Quit in the menu is.
 
     Qt's loop runs no Python while it waits, so a Python signal handler would only run
     at the next event, and Ctrl+C gave a KeyboardInterrupt traceback from whatever slot
-    ran next. Here the signal writes a byte to a socket Qt watches (`set_wakeup_fd`);
-    that wakes the loop at once and costs nothing while no signal comes."""
-    import socket
+    ran next. So the handler only keeps the signal, and (`wake`) a socket Qt watches is
+    written to (`set_wakeup_fd`): that wakes the loop at once and costs nothing while no
+    signal comes. Made in two steps so that the icon is not kept waiting for the socket:
+    the handlers at once (cheap), the socket after the icon's first paint; a signal that
+    came in between is acted on then."""
 
-    from PySide6.QtCore import QSocketNotifier
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.notifier: Any = None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                signal.signal(sig, self._keep)
+            except ValueError:  # not the main thread: keep the default
+                return
 
-    try:
-        reader, writer = socket.socketpair()
-        reader.setblocking(False)
-        writer.setblocking(False)
-        signal.set_wakeup_fd(writer.fileno())
-    except (OSError, ValueError):  # not the main thread, or no sockets: keep the default
-        return None
-    pending: list[int] = []
+    def _keep(self, signum: int, _frame: object) -> None:
+        self.pending.append(signum)
 
-    def handler(signum: int, _frame: object) -> None:
-        pending.append(signum)
+    def wake(self, on_signal: Callable[[], None]) -> None:
+        """From now on, run `on_signal` as soon as a signal comes (and now, if one came)."""
+        import socket
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, handler)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+        from PySide6.QtCore import QSocketNotifier, QTimer
 
-    def woken() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-        if pending:
-            pending.clear()
-            on_signal()
+        if self.pending:
+            self.pending.clear()
+            QTimer.singleShot(0, on_signal)
+        try:
+            reader, writer = socket.socketpair()
+            reader.setblocking(False)
+            writer.setblocking(False)
+            signal.set_wakeup_fd(writer.fileno())
+        except (OSError, ValueError):  # not the main thread, or no sockets: the defaults
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            return
+        notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
 
-    notifier.activated.connect(woken)
-    notifier._keep = (reader, writer)  # type: ignore[attr-defined]  # alive as long as it
-    return notifier
+        def woken() -> None:
+            with contextlib.suppress(OSError):
+                reader.recv(64)
+            if self.pending:
+                self.pending.clear()
+                on_signal()
+
+        notifier.activated.connect(woken)
+        notifier._keep = (reader, writer)  # type: ignore[attr-defined]  # alive as long as it
+        self.notifier = notifier
+
+    def close(self) -> None:
+        if self.notifier is not None:
+            signal.set_wakeup_fd(-1)
+            self.notifier.setEnabled(False)
+            for end in self.notifier._keep:
+                end.close()
+            self.notifier = None
 
 
 def could_not_start(exc: Exception, intents, view, log_path: Path):  # type: ignore[no-untyped-def]

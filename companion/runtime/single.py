@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import logging
 import os
-import socket
 import stat
 import struct
 import sys
@@ -33,19 +31,26 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion.i18n import _
+
+if TYPE_CHECKING:
+    import socket  # imported where used: `companion run` checks for a running app, and
+    # holds its lock, before its icon shows; the socket module alone takes about 3 ms
 
 log = logging.getLogger("companion.single")
 
 COMMANDS = ("show", "glimmer", "reflect", "history", "settings", "plan", "practice")
 TIMEOUT_S = 2.0
+#: How long a second `companion run` that found the lock taken keeps knocking: the first
+#: one holds its lock before its icon shows and answers only once the icon has painted.
+KNOCK_AGAIN_S = 1.5
 MAX_SOCKET_PATH = 100  # AF_UNIX allows 104 (macOS) to 108 (Linux) bytes
 
 Then = Callable[[], object] | None  # what to do once the reply is sent
 Handler = Callable[[str], tuple[bytes, Then]]
-PeerUid = Callable[[socket.socket], "int | None"]
+PeerUid = Callable[["socket.socket"], "int | None"]
 
 
 def current_uid() -> int | None:
@@ -58,6 +63,8 @@ def peer_uid(sock: socket.socket) -> int | None:
     """The user id of the process at the other end of a connected Unix socket, as the
     kernel reports it; None where this system cannot say (then the folder and the socket
     file, checked before, are the guard)."""
+    import socket
+
     try:
         if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid_t; uid_t; gid_t}
             raw = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("iII"))
@@ -118,6 +125,8 @@ def server_name(data_dir: Path, *, uid: int | None = None) -> str:
         path = str(folder / name)
         # macOS's per-user TMPDIR alone is about 50 bytes: the folder already says whose
         return path if len(path.encode()) <= MAX_SOCKET_PATH else str(folder / digest)
+    import getpass
+
     try:
         user = getpass.getuser()
     except Exception:
@@ -161,13 +170,15 @@ def send(
     False, with a log line, when what answers could be another user's: a socket folder or
     socket file that is not this user's own and private, or a peer the kernel says is
     someone else. `uid` and `peer` stand in for `os.getuid()` and `peer_uid` in tests."""
-    if not (hasattr(socket, "AF_UNIX") and os.name == "posix"):
+    if os.name != "posix":  # no AF_UNIX for Python on Windows
         return _send_with_qt(server_name(data_dir), command)
     uid = current_uid() if uid is None else uid
     peer = peer or peer_uid
     name = server_name(data_dir, uid=uid)
     if not os.path.lexists(name):
         return False
+    import socket
+
     for path, is_socket in ((str(Path(name).parent), False), (name, True)):
         reason = private_problem(path, uid or 0, want_socket=is_socket)
         if reason is not None:
@@ -238,13 +249,24 @@ class Server:
         self._lock.setStaleLockTime(0)
         self._impl: _UnixListener | _PipeListener | None = None
 
-    def listen(self) -> bool:
-        """True if we are now the one instance; False if another one holds the lock."""
+    def listen(self, *, serve: bool = True) -> bool:
+        """True if we are now the one instance; False if another one holds the lock.
+        Then it listens for commands, or, with `serve=False`, once `serve` is called
+        (`companion run`: after the icon's first paint; a second `companion run` that
+        knocks meanwhile tries again for a moment, `KNOCK_AGAIN_S`)."""
         if not self._lock.tryLock(100):
             return False
         lock_path = Path(self._lock.fileName())
         if os.name == "posix" and lock_path.exists():
             lock_path.chmod(0o600)
+        if serve:
+            self.serve()
+        return True
+
+    def serve(self) -> None:
+        """Listen for commands from a terminal (the lock is ours: `listen`)."""
+        if self._impl is not None or self.problem is not None:
+            return
         if os.name == "posix":
             folder = str(Path(self.name).parent)
             reason = _make_private_folder(folder, self.uid or 0)
@@ -253,7 +275,7 @@ class Server:
                 # terminal will not reach us. Say why rather than refuse to start.
                 log.warning("not listening at %s: %s %s", self.name, folder, reason)
                 self.problem = _untrusted_line(folder)
-                return True
+                return
             self._impl = _UnixListener(self.name, self._handle, self.uid, self.peer)
         else:
             self._impl = _PipeListener(self.name, self._handle)
@@ -266,7 +288,6 @@ class Server:
                 "cannot listen at {name}, so `companion glimmer` and the like open their own "
                 "windows"
             ).format(name=self.name)
-        return True
 
     def _handle(self, line: str) -> tuple[bytes, Then]:
         """The reply, and what to do once it is sent (a window never delays the answer)."""
@@ -309,6 +330,8 @@ class _UnixListener:
         self.clients: dict[int, tuple[socket.socket, Any, bytearray]] = {}
 
     def listen(self) -> bool:
+        import socket
+
         from PySide6.QtCore import QSocketNotifier
 
         with contextlib.suppress(OSError):

@@ -10,20 +10,25 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QCursor, QIcon
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QMenu,
-    QSystemTrayIcon,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from companion.assets import asset
-from companion.core.status import State
 from companion.i18n import APP_NAME, N_, _
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QAction, QCloseEvent
+
+    from companion.core.status import State
+
+# The icon is shown before anything else is loaded (companion/launch.py): what only the
+# menu, the stand-in window or the running app need is imported where it is used. The
+# `Qt` namespace, the day's `State` (dataclasses, datetime) and some Qt classes take a
+# few milliseconds each the first time, all before the icon's pixels.
 
 PAUSE_REST_OF_DAY = -1
 RESUME = 0
@@ -32,20 +37,18 @@ NO_TRAY_REASON = N_(
     "Offers will still appear at the end of each session."
 )
 
-_ICONS = {
-    State.IN_SESSION: "session",
-    State.BETWEEN: "between",
-    State.OFF_DUTY: "off",
-    State.PAUSED: "paused",
-}
 TRAY_SIZES = (16, 22, 24, 32, 48, 64)
+#: The icon for each state (State's values: see companion/core/status.py).
+_ICONS = {"in-session": "session", "between": "between", "off-duty": "off", "paused": "paused"}
+#: The icon shown before the day is known.
+START_ICON = "off"
 
 
 def icon_for(state: State | None, *, offer: bool = False) -> QIcon:
     """The tray icon for a state, from PNGs pre-drawn at panel sizes (assets/icons/tray/,
     made by assets/icons/render_png.py): loading the SVGs would pull in QtSvg for good."""
-    name = "offer" if offer else _ICONS.get(state, "between")  # type: ignore[arg-type]
-    return _icon_named(name)
+    look = "between" if state is None else _ICONS.get(state.value, "between")
+    return _icon_named("offer" if offer else look)
 
 
 @functools.cache
@@ -74,9 +77,13 @@ class Intents(QObject):
     quit = Signal()
 
 
-def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, QMenu, QAction]:
-    """The menu shared by the tray icon and the stand-in window's "More" button."""
-    menu = QMenu(parent)
+def build_menu(
+    intents: Intents, parent: QWidget | None = None, *, menu: QMenu | None = None
+) -> tuple[QMenu, QMenu, QAction]:
+    """The menu shared by the tray icon and the stand-in window's "More" button (made,
+    or filled in if given)."""
+    if menu is None:
+        menu = QMenu(parent)
     menu.setAccessibleName(_("Grounding Companion menu"))
     day = menu.addAction(_("Getting ready…"), intents.welcome.emit)
     day.setObjectName("menu-day")  # where the day stands; "Set up your week…" at first
@@ -108,6 +115,8 @@ def build_menu(intents: Intents, parent: QWidget | None = None) -> tuple[QMenu, 
 def show_day_line(menu: QMenu, text: str, *, setup: bool) -> None:
     """The menu's first line: where the day stands (not a button), or, before the week
     is set up, "Set up your week…", which opens the welcome."""
+    from PySide6.QtGui import QAction
+
     action = menu.findChild(QAction, "menu-day")
     if action is not None:
         if action.text() != text:
@@ -117,6 +126,8 @@ def show_day_line(menu: QMenu, text: str, *, setup: bool) -> None:
 
 def show_attention(menu: QMenu, on: bool) -> None:
     """Show or hide "What needs attention…" at the top of the menu."""
+    from PySide6.QtGui import QAction
+
     action = menu.findChild(QAction, "menu-attention")
     if action is not None:
         action.setVisible(on)
@@ -139,17 +150,33 @@ def fill_practices(menu: QMenu, intents: Intents, practices: Sequence[tuple[str,
 
 
 class Tray(QObject):
-    """The system tray icon."""
+    """The system tray icon. With `menu_later` its menu is empty until `fill_menu` (at
+    start-up the icon is shown first and the menu filled after its first paint)."""
 
-    def __init__(self, intents: Intents, parent: QObject | None = None) -> None:
+    def __init__(
+        self, intents: Intents, parent: QObject | None = None, *, menu_later: bool = False
+    ) -> None:
         super().__init__(parent)
         self.intents = intents
         self.icon = QSystemTrayIcon(self)
-        self.menu, self.practices_menu, self.resume_action = build_menu(intents)
+        self.menu = QMenu()
+        self.practices_menu: QMenu | None = None
+        self.resume_action: QAction | None = None
+        self.paused = False
+        if not menu_later:
+            self.fill_menu()
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(intents.show_offer.emit)
-        self.set_status(State.OFF_DUTY, _(APP_NAME))
+        self.icon.setIcon(_icon_named(START_ICON))  # as set_status(OFF_DUTY) would
+        self.set_status_text(_(APP_NAME))
+
+    def fill_menu(self) -> None:
+        if self.practices_menu is None:
+            _menu, self.practices_menu, self.resume_action = build_menu(
+                self.intents, menu=self.menu
+            )
+            self.resume_action.setEnabled(self.paused)
 
     def show(self) -> None:
         self.icon.show()
@@ -164,15 +191,21 @@ class Tray(QObject):
         if icon.cacheKey() != self.icon.icon().cacheKey():
             self.icon.setIcon(icon)
         self.set_status_text(text)
-        self.resume_action.setEnabled(state is State.PAUSED)
+        self.paused = state.value == "paused"
+        if self.resume_action is not None:
+            self.resume_action.setEnabled(self.paused)
 
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
+        self.fill_menu()
+        assert self.practices_menu is not None
         fill_practices(self.practices_menu, self.intents, practices)
 
     def set_attention(self, on: bool) -> None:
+        self.fill_menu()
         show_attention(self.menu, on)
 
     def set_day_line(self, text: str, *, setup: bool = False) -> None:
+        self.fill_menu()
         show_day_line(self.menu, text, setup=setup)
 
     def set_status_text(self, text: str) -> None:
@@ -190,6 +223,8 @@ class Tray(QObject):
     def popup_menu(self) -> None:
         """Open the menu at the pointer (macOS already opens it on any click)."""
         if sys.platform != "darwin":
+            from PySide6.QtGui import QCursor
+
             self.menu.popup(QCursor.pos())
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
@@ -201,6 +236,8 @@ class CompanionWindow(QWidget):
     """Stands in for the tray where there is none: the same status and actions."""
 
     def __init__(self, intents: Intents, *, reason: str = "") -> None:
+        from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
         super().__init__()
         self.intents = intents
         self.setWindowTitle(_(APP_NAME))
@@ -245,7 +282,7 @@ class CompanionWindow(QWidget):
         self.state = state
         self.set_status_text(text)
         self.setWindowIcon(icon_for(state, offer=offer))
-        self.resume_action.setEnabled(state is State.PAUSED)
+        self.resume_action.setEnabled(state.value == "paused")
 
     def set_practices(self, practices: Sequence[tuple[str, str]]) -> None:
         fill_practices(self.practices_menu, self.intents, practices)
@@ -267,6 +304,8 @@ class CompanionWindow(QWidget):
         window does not grow for a word-wrapped label by itself, and the lines would run
         into the text below)."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         width = max(self.width(), layout.minimumSize().width())
         need = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
@@ -287,14 +326,24 @@ class CompanionWindow(QWidget):
         if self.quitting:
             event.accept()
             return
+        from PySide6.QtCore import Qt  # not at import: the `Qt` namespace takes ~13 ms
+
         event.ignore()
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMinimized)
 
 
 def make_view(
-    intents: Intents, tray: bool | None = None, parent: QObject | None = None
+    intents: Intents,
+    tray: bool | None = None,
+    parent: QObject | None = None,
+    *,
+    menu_later: bool = False,
 ) -> Tray | CompanionWindow:
-    """The tray icon, or the small stand-in window where the desktop has no tray."""
+    """The tray icon, or the small stand-in window where the desktop has no tray. With
+    `menu_later` the tray's menu is filled by `Tray.fill_menu` (start-up: after the
+    icon's first paint; the stand-in window needs its menu at once)."""
     if tray is None:
         tray = QSystemTrayIcon.isSystemTrayAvailable()
-    return Tray(intents, parent) if tray else CompanionWindow(intents, reason=_(NO_TRAY_REASON))
+    if tray:
+        return Tray(intents, parent, menu_later=menu_later)
+    return CompanionWindow(intents, reason=_(NO_TRAY_REASON))
