@@ -235,6 +235,17 @@ def test_what_keeps_you_in_this_work_comes_once_a_month(qtbot, paths: Paths) -> 
     assert not insights.first_of_the_month(march, date(2026, 3, 31))
 
 
+def test_the_month_s_question_is_not_asked_again_at_the_end_of_a_long_month(
+    qtbot, paths: Paths
+) -> None:  # type: ignore[no-untyped-def]
+    """On the 31st, a reflection saved on the 2nd is 29 days back: further than the four
+    weeks the window reads for its note, but still this month."""
+    last = date(2026, 3, 31)
+    journal = journal_with(paths, earlier_this_month(last), day=last)
+    win = make(qtbot, paths, journal=journal, clock=FakeClock(at(last, 17, 5)))
+    assert not win.monthly and "keeps_me" not in win.fields
+
+
 def test_the_proqol_line_only_when_asked_and_only_monthly(qtbot, paths: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     opened: list[str] = []
     monkeypatch.setattr(reflection_form, "open_url", opened.append)

@@ -112,7 +112,10 @@ class ReflectionWindow(QWidget):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft)
 
-        recent: list[Record] = journal.query(None, self.day - timedelta(days=27), self.day)
+        # Four weeks for the pattern note, and the whole month for "once a month" (on the
+        # 31st the month began 30 days ago).
+        since = min(self.day - timedelta(days=27), self.day.replace(day=1))
+        recent: list[Record] = journal.query(None, since, self.day)
         self._recent = recent
         self.week_due = insights.week_review_due(
             self.day,
