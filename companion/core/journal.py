@@ -372,9 +372,7 @@ class Journal:
         path = self.file_for(record.on)
         with self.locked():
             self._ensure_schema(path)
-            storage = self._storage(path)
-            if storage.read() is not None and storage.damaged:
-                self._repair(path, storage)
+            storage = self._sound_storage(path)
             if self._backups and self._backed_up_on not in (None, self.clock.now().date()):
                 self._backup()  # a tray app running past midnight still keeps a copy a day
             # One line at the end of the file, not the year rewritten; the id is the next
@@ -395,9 +393,7 @@ class Journal:
         path = self.file_for(record.on)
         with self.locked():
             self._ensure_schema(path)
-            storage = self._storage(path)
-            if storage.read() is not None and storage.damaged:
-                self._repair(path, storage)
+            self._sound_storage(path)  # a damaged end kept aside before the whole write
             table = self._db(path).table("records")
             table.clear_cache()
             ids = [
@@ -414,6 +410,14 @@ class Journal:
 
     def _storage(self, path: Path) -> AtomicJSONStorage:
         return cast(AtomicJSONStorage, self._db(path).storage)
+
+    def _sound_storage(self, path: Path) -> AtomicJSONStorage:
+        """Under the lock: `path`'s storage, a damaged end (an append cut short) first
+        kept aside, so a write never builds on it."""
+        storage = self._storage(path)
+        if storage.read() is not None and storage.damaged:
+            self._repair(path, storage)
+        return storage
 
     def _repair(self, path: Path, storage: AtomicJSONStorage) -> None:
         """Under the lock: the end of `path` holds bytes that are not records (an append
