@@ -42,12 +42,9 @@ class FakeSound:
         return self.player
 
     def problem(self) -> str:
-        if self.player:
-            return ""
-        return (
-            "No audio player was found, so practices are silent. To hear them: "
-            "sudo apt install gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good"
-        )
+        from companion.runtime.sound import no_player_line
+
+        return "" if self.player else no_player_line()
 
     def voice_available(self) -> bool:
         return self.player

@@ -112,6 +112,14 @@ def detect_player(platform: str | None = None) -> str | None:
     return None
 
 
+def no_player_line() -> str:
+    """The one line that says nothing can be heard, and what to install: Settings, the
+    practice's first screen and `Sound.problem` all say it so."""
+    return _("No audio player was found, so practices are silent. To hear them: {hint}").format(
+        hint=install_hint()
+    )
+
+
 def install_hint(platform: str | None = None, *, translated: bool = True) -> str:
     """What to install so the app can play sounds: in the person's language for `doctor`
     and Settings, in English for the log line (`translated=False`; logs stay greppable)."""
@@ -276,11 +284,7 @@ class Sound:
 
     def problem(self) -> str:
         """One line saying why nothing can be heard (with what to install), or ""."""
-        if self.available():
-            return ""
-        return _("No audio player was found, so practices are silent. To hear them: {hint}").format(
-            hint=install_hint()
-        )
+        return "" if self.available() else no_player_line()
 
     def voice_available(self) -> bool:
         """Whether shipped practices would be spoken (audio present, English, a player)."""

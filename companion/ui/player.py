@@ -45,7 +45,7 @@ from companion.core.exercises import BreathingStep, Exercise, SelfPacedStep
 from companion.core.pacing import WARN_BEFORE_SECONDS, BreathState, Phase, PracticeRun, RunState
 from companion.core.records import GlimmerRecord, PracticeRecord
 from companion.core.settings import Settings
-from companion.i18n import N_, _
+from companion.i18n import _
 from companion.ui import kit
 from companion.ui.player_end import EndScreen
 from companion.ui.player_pages import ENDED_TEXT, format_left, still_words
@@ -62,7 +62,6 @@ __all__ = ["CHECKIN_WINDOW_S", "LEAD_IN_S", "WARN_TEXT", "PlayerWindow", "clock_
 
 log = logging.getLogger("companion.player")
 
-NO_PLAYER = N_("No sound: no audio player was found. To hear the guidance: {hint}")
 LEAD_IN_S = 2.0
 """Seconds from the first screen to the first cue: time to see the title and the
 caution (and tap the check-in), well inside the three-second promise."""
@@ -230,14 +229,8 @@ class PlayerWindow(QWidget):
         """One line when nothing can be heard though guidance is on ("" otherwise)."""
         if self._settings.guidance == "silent":
             return ""
-        try:
-            if self._sound_call("available") is not False:
-                return ""
-            from companion.runtime.sound import install_hint
-
-            return _(NO_PLAYER).format(hint=install_hint())
-        except Exception:  # a sound that cannot even say this must not stop the practice
-            return ""
+        line = self._sound_call("problem")  # the sound says why (never raises here)
+        return line if isinstance(line, str) else ""
 
     # --- which page -----------------------------------------------------------------------
 

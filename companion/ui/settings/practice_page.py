@@ -42,7 +42,6 @@ CHECKIN_TEXTS = {
     "state": (N_("&Wired / in between / flat"), N_("Check-in: wired, in between or flat")),
     "scale": (N_("&0–10"), N_("Check-in: 0 to 10")),
 }
-NO_PLAYER = N_("No audio player was found, so nothing can be heard. To hear it: {hint}")
 
 
 def _player_found() -> bool:
@@ -51,10 +50,10 @@ def _player_found() -> bool:
     return detect_player() is not None
 
 
-def _install_hint() -> str:
-    from companion.runtime.sound import install_hint
+def _no_player_line() -> str:
+    from companion.runtime.sound import no_player_line
 
-    return install_hint()
+    return no_player_line()
 
 
 def _radios(
@@ -120,9 +119,7 @@ class PracticePage(Page):
         self.sound_buttons = _radios(row, tuple(SOUND_TEXTS), SOUND_TEXTS)
         sound_layout.addLayout(row)
         # Said, not hidden: with no player the practice is silent whatever is chosen here.
-        self.no_player = kit.hint(
-            "" if player_found() else _(NO_PLAYER).format(hint=_install_hint())
-        )
+        self.no_player = kit.hint("" if player_found() else _no_player_line())
         self.no_player.setObjectName("gentle")
         self.no_player.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.no_player.setAccessibleName(_("No audio player"))
