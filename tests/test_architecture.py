@@ -77,9 +77,10 @@ def test_the_tray_app_does_not_load_what_it_does_not_use() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_the_started_tray_app_sits_without_what_it_does_not_use(tmp_path: Path) -> None:
-    """Built and started as `companion run` does (the day planned, the offers scheduled,
-    the sound ready), the idle app has loaded none of them either."""
+def loaded_by_the_started_app(tmp_path: Path, modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` the app has loaded once built and started as `companion run`
+    does, on a confirmed standing week (the day planned, the offers scheduled, the sound
+    ready), in a fresh interpreter."""
     code = (
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -89,10 +90,10 @@ def test_the_started_tray_app_sits_without_what_it_does_not_use(tmp_path: Path) 
         "from companion.core.settings import Settings, save_settings\n"
         "qapp = QApplication([])\n"
         f"paths = resolve_paths({str(tmp_path)!r}).ensure()\n"
-        "save_settings(paths.settings, Settings())\n"
+        "save_settings(paths.settings, Settings())  # a confirmed standing week\n"
         "app = App(paths, SystemClock(), tray=False)\n"
         "app.start()\n"
-        f"loaded = sorted(m for m in {HEAVY_AT_IDLE!r} if m in sys.modules)\n"
+        f"loaded = sorted(m for m in {modules!r} if m in sys.modules)\n"
         "app.quit()\n"
         "print(loaded)\n"
     )
@@ -100,7 +101,13 @@ def test_the_started_tray_app_sits_without_what_it_does_not_use(tmp_path: Path) 
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    return list(ast.literal_eval(out.stdout.strip().splitlines()[-1]))
+
+
+def test_the_started_tray_app_sits_without_what_it_does_not_use(tmp_path: Path) -> None:
+    """Built and started as `companion run` does, the idle app has loaded none of them
+    either."""
+    assert loaded_by_the_started_app(tmp_path, HEAVY_AT_IDLE) == []
 
 
 def test_the_calendar_modules_load_no_parser_keyring_or_network_code() -> None:
@@ -269,25 +276,5 @@ def test_the_cycle_check_finds_cycles_through_functions_and_relative_imports(
 def test_a_standing_week_plans_without_the_calendar_parser(tmp_path: Path) -> None:
     """Someone whose sessions come from a standing week never needs the iCalendar code:
     the idle app plans their day without loading it (idle memory, bench/idle.py)."""
-    code = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from companion.app import App\n"
-        "from companion.core.clock import SystemClock\n"
-        "from companion.core.paths import resolve_paths\n"
-        "from companion.core.settings import Settings, save_settings\n"
-        "qapp = QApplication([])\n"
-        f"paths = resolve_paths({str(tmp_path)!r}).ensure()\n"
-        "save_settings(paths.settings, Settings())  # a confirmed standing week\n"
-        "app = App(paths, SystemClock(), tray=False)\n"
-        "app.start()\n"
-        "loaded = [m for m in ('companion.core.calendar.ical', 'companion.core.calendar.sources',"
-        " 'icalendar', 'keyring') if m in sys.modules]\n"
-        "app.quit()\n"
-        "print(loaded)\n"
-    )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    )
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    calendar = ("companion.core.calendar.ical", "companion.core.calendar.sources")
+    assert loaded_by_the_started_app(tmp_path, (*calendar, "icalendar", "keyring")) == []
