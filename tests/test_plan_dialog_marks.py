@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from companion.ui.plan_dialog import MARK, PlanDialog, heavy_marks
+from companion.core.planner import heavy_marks
+from companion.ui.plan_dialog import MARK, PlanDialog
 from tests.test_plan_dialog import DAY, B, Plan, S, at, sample
 
 

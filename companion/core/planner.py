@@ -319,3 +319,52 @@ def _closing(
         after_heavy=last.heavy,
         closing=True,
     )
+
+
+# --- heavy sessions that need care (Today's plan marks them) ------------------------------
+
+#: Two heavy sessions are back to back when less than this lies between them, or when no
+#: break is planned between them at all. It is the gap from which the planner offers a
+#: decompression after a run of heavy sessions (`DECOMPRESSION_SECONDS`): a gap that
+#: long is a real break; a shorter one (the 10 minutes of a therapy hour) is for notes and
+#: a breath, not for setting the last session down.
+BACK_TO_BACK = timedelta(seconds=DECOMPRESSION_SECONDS)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What Today's plan marks on a heavy session (it shows them; this decides them)."""
+
+    after_heavy: bool = False  # the session before it was heavy too: back to back
+    no_break_after: bool = False  # another session follows with no break between
+
+    def __bool__(self) -> bool:
+        return self.after_heavy or self.no_break_after
+
+
+def heavy_marks(sessions: Sequence[Session], breaks: Sequence[BreakWindow]) -> list[Marks]:
+    """One `Marks` per session, in the order given. A heavy session is marked when it
+    follows another heavy session back to back (less than BACK_TO_BACK between them, or
+    no break planned between them), and when another session follows it with no break
+    planned between them. The day's last session is not marked for what follows: the
+    day ends there."""
+
+    def planned_break(end: datetime, start: datetime) -> bool:
+        return any(end <= b.start < start for b in breaks)
+
+    order = sorted(range(len(sessions)), key=lambda i: sessions[i].start)
+    out = [Marks()] * len(sessions)
+    for pos, i in enumerate(order):
+        s = sessions[i]
+        if not s.heavy:
+            continue
+        before = sessions[order[pos - 1]] if pos else None
+        after = sessions[order[pos + 1]] if pos + 1 < len(order) else None
+        in_a_row = (
+            before is not None
+            and before.heavy
+            and (s.start - before.end < BACK_TO_BACK or not planned_break(before.end, s.start))
+        )
+        no_break = after is not None and not planned_break(s.end, after.start)
+        out[i] = Marks(after_heavy=in_a_row, no_break_after=no_break)
+    return out
